@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `job-scheduler` root command. Async from the start because the commands to come
+/// (serve, generate, jobs) talk to the Docker engine.
+public struct JobSchedulerCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "job-scheduler",
+        abstract: "Runs Radix-style jobs from a radixconfig.yaml on a local Docker engine.",
+        subcommands: [ValidateCommand.self]
+    )
+
+    public init() {}
+}

@@ -1,0 +1,31 @@
+import RadixConfig
+
+/// The one-line-per-job view printed by `validate`, e.g.
+/// `compute  port 8000  image radix-example/compute:latest  payload /compute/args  timeLimit 43200s  backoff 0  cpu 500m/1  memory 256Mi/512Mi`.
+public enum JobSummary {
+    public static func lines(for jobs: [ResolvedJob]) -> [String] {
+        let width = jobs.map(\.name.count).max() ?? 0
+        return jobs.map { line(for: $0, nameWidth: width) }
+    }
+
+    public static func line(for job: ResolvedJob, nameWidth: Int = 0) -> String {
+        let padding = String(repeating: " ", count: max(0, nameWidth - job.name.count))
+        let image = job.image ?? job.src.map { "(built from \($0))" } ?? "-"
+        let fields = [
+            job.name + padding,
+            "port \(job.schedulerPort)",
+            "image \(image)",
+            "payload \(job.payloadPath ?? "-")",
+            "timeLimit \(job.timeLimitSeconds)s",
+            "backoff \(job.backoffLimit)",
+            "cpu \(pair(job.resources.requests.cpu, job.resources.limits.cpu))",
+            "memory \(pair(job.resources.requests.memory, job.resources.limits.memory))",
+        ]
+        return fields.joined(separator: "  ")
+    }
+
+    /// `request/limit`, with `-` for an unset side.
+    private static func pair(_ request: (some CustomStringConvertible)?, _ limit: (some CustomStringConvertible)?) -> String {
+        "\(request?.description ?? "-")/\(limit?.description ?? "-")"
+    }
+}

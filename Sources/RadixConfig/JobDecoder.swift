@@ -1,0 +1,98 @@
+/// Builds a `JobDefinition` from one `spec.jobs[]` mapping and checks the rules that
+/// concern a single job; rules across jobs live in `ApplicationDecoder`.
+struct JobDecoder {
+    let environmentNames: [String]
+
+    func decode(_ job: MappingReader) -> JobDefinition {
+        let name = job.requiredString("name")
+        if let name, let message = FieldRules.dnsLabel(name, maxLength: FieldRules.maxJobNameLength) {
+            job.report("name", message)
+        }
+
+        let schedulerPort = job.requiredInt("schedulerPort")
+        if let schedulerPort, let message = FieldRules.schedulerPort(schedulerPort) {
+            job.report("schedulerPort", message)
+        }
+
+        var payload: JobPayload?
+        if let block = job.mapping("payload"), let path = block.requiredString("path") {
+            if let message = FieldRules.absolutePath(path) { block.report("path", message) }
+            payload = JobPayload(path: path, extra: block.extra())
+        }
+
+        let src = job.string("src")
+        let image = job.string("image")
+        if src == nil, image == nil, job.node("src") == nil, job.node("image") == nil {
+            job.context.report(job.path, line: job.line, "a job needs src (a folder to build an image from) or image")
+        }
+
+        var definition = JobDefinition(
+            name: name ?? "",
+            src: src,
+            dockerfileName: job.string("dockerfileName"),
+            image: image,
+            imageTagName: job.string("imageTagName"),
+            schedulerPort: schedulerPort ?? 0,
+            payload: payload,
+            ports: job.ports(),
+            variables: job.stringMap("variables"),
+            resources: job.resources(),
+            timeLimitSeconds: Self.timeLimit(job),
+            backoffLimit: Self.backoffLimit(job),
+            command: job.stringList("command"),
+            args: job.stringList("args"),
+            notifications: Self.notifications(job))
+        job.checkRequestsWithinLimits(definition.resources, resourcesPath: job.path("resources"), line: job.line("resources"))
+
+        var references = EnvironmentReferences(listed: environmentNames)
+        var overrides: [(config: JobEnvironmentConfig, reader: MappingReader)] = []
+        for entry in job.mappings("environmentConfig") {
+            guard let override = decodeOverride(entry, references: &references) else { continue }
+            overrides.append((override, entry))
+        }
+        definition.environmentConfig = overrides.map(\.config)
+        definition.extra = job.extra()
+
+        for (override, entry) in overrides where !override.resources.isEmpty {
+            let merged = definition.resources.overridden(by: override.resources)
+            entry.checkRequestsWithinLimits(merged, resourcesPath: entry.path("resources"), line: entry.line("resources"))
+        }
+        ImageTagRules.check(definition, job: job, overrides: overrides, environmentNames: environmentNames)
+        return definition
+    }
+
+    private func decodeOverride(_ entry: MappingReader, references: inout EnvironmentReferences) -> JobEnvironmentConfig? {
+        let environment = entry.requiredString("environment")
+        if let environment { references.check(entry, environment: environment) }
+        let override = JobEnvironmentConfig(
+            environment: environment ?? "",
+            variables: entry.stringMap("variables"),
+            resources: entry.resources(),
+            image: entry.string("image"),
+            imageTagName: entry.string("imageTagName"),
+            timeLimitSeconds: Self.timeLimit(entry),
+            backoffLimit: Self.backoffLimit(entry),
+            command: entry.stringList("command"),
+            args: entry.stringList("args"),
+            notifications: Self.notifications(entry),
+            extra: entry.extra())
+        return environment == nil ? nil : override
+    }
+
+    private static func timeLimit(_ reader: MappingReader) -> Int? {
+        let value = reader.int("timeLimitSeconds")
+        if let value, let message = FieldRules.timeLimitSeconds(value) { reader.report("timeLimitSeconds", message) }
+        return value
+    }
+
+    private static func backoffLimit(_ reader: MappingReader) -> Int? {
+        let value = reader.int("backoffLimit")
+        if let value, let message = FieldRules.backoffLimit(value) { reader.report("backoffLimit", message) }
+        return value
+    }
+
+    private static func notifications(_ reader: MappingReader) -> JobNotifications? {
+        guard let block = reader.mapping("notifications") else { return nil }
+        return JobNotifications(webhook: block.string("webhook"), extra: block.extra())
+    }
+}

@@ -1,0 +1,37 @@
+extension JobDefinition {
+    /// Merges the `environmentConfig` entry for `environment` over the job, the way Radix
+    /// does: variables and resources merge key by key (the environment wins), scalar
+    /// settings are replaced when the environment sets them, and unset limits get defaults.
+    /// An environment without an entry (or nil) yields the job's own values.
+    public func resolved(for environment: String?) -> ResolvedJob {
+        let override = environment.flatMap { environmentConfig(for: $0) }
+
+        let imageTagName = override?.imageTagName ?? imageTagName
+        let image = (override?.image ?? image).map {
+            ImageTagPlaceholder.resolve(image: $0, tagName: imageTagName).image
+        }
+        var variables = variables
+        if let override {
+            variables.merge(override.variables) { _, environmentValue in environmentValue }
+        }
+
+        return ResolvedJob(
+            name: name,
+            environment: environment,
+            src: src,
+            dockerfileName: dockerfileName,
+            image: image,
+            imageTagName: imageTagName,
+            schedulerPort: schedulerPort,
+            payloadPath: payload?.path,
+            ports: ports,
+            variables: variables,
+            resources: override.map { resources.overridden(by: $0.resources) } ?? resources,
+            timeLimitSeconds: override?.timeLimitSeconds ?? timeLimitSeconds ?? Self.defaultTimeLimitSeconds,
+            backoffLimit: override?.backoffLimit ?? backoffLimit ?? Self.defaultBackoffLimit,
+            command: override?.command ?? command,
+            args: override?.args ?? args,
+            notifications: override?.notifications ?? notifications
+        )
+    }
+}

@@ -1,0 +1,61 @@
+/// An entry of `spec.jobs`: a short-lived container the job-scheduler starts on request.
+/// Fields hold what the file says; defaults and environment overrides are applied by
+/// `resolved(for:)`, so the file's intent stays inspectable.
+public struct JobDefinition: Sendable, Hashable {
+    public static let defaultTimeLimitSeconds = 43_200
+    public static let defaultBackoffLimit = 0
+
+    public var name: String
+    public var src: String?
+    public var dockerfileName: String?
+    public var image: String?
+    public var imageTagName: String?
+    /// Port of this job's scheduler API (required by validation).
+    public var schedulerPort: Int
+    public var payload: JobPayload?
+    public var ports: [PortDefinition]
+    public var variables: [String: String]
+    public var resources: ResourceRequirements
+    public var timeLimitSeconds: Int?
+    public var backoffLimit: Int?
+    public var command: [String]?
+    public var args: [String]?
+    public var notifications: JobNotifications?
+    public var environmentConfig: [JobEnvironmentConfig]
+    /// Keys this package does not model (cron, volumeMounts, ...), kept as written.
+    public var extra: [String: YAMLValue]
+
+    public init(name: String, src: String? = nil, dockerfileName: String? = nil,
+                image: String? = nil, imageTagName: String? = nil, schedulerPort: Int,
+                payload: JobPayload? = nil, ports: [PortDefinition] = [],
+                variables: [String: String] = [:],
+                resources: ResourceRequirements = ResourceRequirements(),
+                timeLimitSeconds: Int? = nil, backoffLimit: Int? = nil,
+                command: [String]? = nil, args: [String]? = nil,
+                notifications: JobNotifications? = nil,
+                environmentConfig: [JobEnvironmentConfig] = [],
+                extra: [String: YAMLValue] = [:]) {
+        self.name = name
+        self.src = src
+        self.dockerfileName = dockerfileName
+        self.image = image
+        self.imageTagName = imageTagName
+        self.schedulerPort = schedulerPort
+        self.payload = payload
+        self.ports = ports
+        self.variables = variables
+        self.resources = resources
+        self.timeLimitSeconds = timeLimitSeconds
+        self.backoffLimit = backoffLimit
+        self.command = command
+        self.args = args
+        self.notifications = notifications
+        self.environmentConfig = environmentConfig
+        self.extra = extra
+    }
+
+    /// The override for `environment`, if the job has one.
+    public func environmentConfig(for environment: String) -> JobEnvironmentConfig? {
+        environmentConfig.first { $0.environment == environment }
+    }
+}

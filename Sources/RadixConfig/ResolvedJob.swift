@@ -1,0 +1,54 @@
+/// A job as it runs in one environment: the job's own values with that environment's
+/// override applied and the documented defaults filled in. This is what the scheduler uses.
+public struct ResolvedJob: Sendable, Hashable {
+    public var name: String
+    /// The environment resolved for; nil means the job's base values only.
+    public var environment: String?
+    public var src: String?
+    public var dockerfileName: String?
+    /// The image with `{imageTagName}` substituted when a tag name is known.
+    public var image: String?
+    public var imageTagName: String?
+    public var schedulerPort: Int
+    public var payloadPath: String?
+    public var ports: [PortDefinition]
+    public var variables: [String: String]
+    public var resources: ResourceRequirements
+    public var timeLimitSeconds: Int
+    public var backoffLimit: Int
+    public var command: [String]?
+    public var args: [String]?
+    public var notifications: JobNotifications?
+
+    public init(name: String, environment: String? = nil, src: String? = nil,
+                dockerfileName: String? = nil, image: String? = nil, imageTagName: String? = nil,
+                schedulerPort: Int, payloadPath: String? = nil, ports: [PortDefinition] = [],
+                variables: [String: String] = [:],
+                resources: ResourceRequirements = ResourceRequirements(),
+                timeLimitSeconds: Int = JobDefinition.defaultTimeLimitSeconds,
+                backoffLimit: Int = JobDefinition.defaultBackoffLimit,
+                command: [String]? = nil, args: [String]? = nil,
+                notifications: JobNotifications? = nil) {
+        self.name = name
+        self.environment = environment
+        self.src = src
+        self.dockerfileName = dockerfileName
+        self.image = image
+        self.imageTagName = imageTagName
+        self.schedulerPort = schedulerPort
+        self.payloadPath = payloadPath
+        self.ports = ports
+        self.variables = variables
+        self.resources = resources
+        self.timeLimitSeconds = timeLimitSeconds
+        self.backoffLimit = backoffLimit
+        self.command = command
+        self.args = args
+        self.notifications = notifications
+    }
+
+    /// True when the image still contains `{imageTagName}` because no tag name was set.
+    public var hasUnresolvedImageTag: Bool {
+        image.map(ImageTagPlaceholder.isPresent(in:)) ?? false
+    }
+}
