@@ -24,7 +24,8 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 
 # Use the engine that answers; start one only if none does.
-socket=${DOCKER_HOST#unix://}
+socket=${DOCKER_HOST:-}
+socket=${socket#unix://}
 socket=${socket:-/var/run/docker.sock}
 if ! docker info >/dev/null 2>&1; then
     echo "setup: starting dockerd"
