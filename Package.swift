@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "job-scheduler", targets: ["job-scheduler"]),
         .library(name: "DockerEngine", targets: ["DockerEngine"]),
         .library(name: "RadixConfig", targets: ["RadixConfig"]),
+        .library(name: "JobScheduler", targets: ["JobScheduler"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,6 +41,16 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: strictSwift
         ),
+        // The scheduling core: job specs, statuses, the scheduler actor, the Docker job runtime.
+        .target(
+            name: "JobScheduler",
+            dependencies: [
+                "DockerEngine",
+                "RadixConfig",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
         // The commands of the executable, kept in a library so tests can run them.
         .target(
             name: "JobSchedulerCLI",
@@ -55,9 +66,20 @@ let package = Package(
             dependencies: ["JobSchedulerCLI"],
             swiftSettings: strictSwift
         ),
+        // Helpers for tests that drive the real engine (subprocesses off the cooperative pool).
+        .target(
+            name: "EngineTestSupport",
+            path: "Tests/EngineTestSupport",
+            swiftSettings: strictSwift
+        ),
         .testTarget(
             name: "DockerEngineTests",
-            dependencies: ["DockerEngine"],
+            dependencies: ["DockerEngine", "EngineTestSupport"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "JobSchedulerTests",
+            dependencies: ["JobScheduler", "EngineTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(

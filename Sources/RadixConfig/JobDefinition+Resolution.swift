@@ -7,7 +7,8 @@ extension JobDefinition {
         let override = environment.flatMap { environmentConfig(for: $0) }
 
         let imageTagName = override?.imageTagName ?? imageTagName
-        let image = (override?.image ?? image).map {
+        let imageTemplate = override?.image ?? image
+        let image = imageTemplate.map {
             ImageTagPlaceholder.resolve(image: $0, tagName: imageTagName).image
         }
         var variables = variables
@@ -21,6 +22,7 @@ extension JobDefinition {
             src: src,
             dockerfileName: dockerfileName,
             image: image,
+            imageTemplate: imageTemplate,
             imageTagName: imageTagName,
             schedulerPort: schedulerPort,
             payloadPath: payload?.path,

@@ -8,6 +8,8 @@ public struct ResolvedJob: Sendable, Hashable {
     public var dockerfileName: String?
     /// The image with `{imageTagName}` substituted when a tag name is known.
     public var image: String?
+    /// The image as configured, `{imageTagName}` placeholder included: a request's tag fills it.
+    public var imageTemplate: String?
     public var imageTagName: String?
     public var schedulerPort: Int
     public var payloadPath: String?
@@ -21,7 +23,7 @@ public struct ResolvedJob: Sendable, Hashable {
     public var notifications: JobNotifications?
 
     public init(name: String, environment: String? = nil, src: String? = nil,
-                dockerfileName: String? = nil, image: String? = nil, imageTagName: String? = nil,
+                dockerfileName: String? = nil, image: String? = nil, imageTemplate: String? = nil, imageTagName: String? = nil,
                 schedulerPort: Int, payloadPath: String? = nil, ports: [PortDefinition] = [],
                 variables: [String: String] = [:],
                 resources: ResourceRequirements = ResourceRequirements(),
@@ -34,6 +36,7 @@ public struct ResolvedJob: Sendable, Hashable {
         self.src = src
         self.dockerfileName = dockerfileName
         self.image = image
+        self.imageTemplate = imageTemplate ?? image
         self.imageTagName = imageTagName
         self.schedulerPort = schedulerPort
         self.payloadPath = payloadPath

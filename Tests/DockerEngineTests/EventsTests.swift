@@ -1,4 +1,5 @@
 import DockerEngine
+import EngineTestSupport
 import Foundation
 import Testing
 
@@ -75,29 +76,3 @@ struct EventsTests {
     }
 }
 
-/// Forwards a Unix socket to the engine's with socat, and can be cut and restored.
-final class SocketProxy: @unchecked Sendable {
-    // @unchecked: used from one test task at a time.
-    let socketPath: String
-    private let target: String
-    private var pid: pid_t?
-
-    init(target: String) throws {
-        self.target = target
-        socketPath = "/tmp/engine-proxy-\(UUID().uuidString.prefix(8)).sock"
-        try start()
-    }
-
-    func start() throws {
-        pid = try ChildProcess.spawnGroupLeader(["socat", "UNIX-LISTEN:\(socketPath),fork,unlink-early", "UNIX-CONNECT:\(target)"])
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: socketPath) { usleep(10_000) }
-    }
-
-    /// Kills socat with every connection it forked, and removes the socket.
-    func stop() {
-        guard let pid else { return }
-        ChildProcess.killGroup(pid)
-        self.pid = nil
-        try? FileManager.default.removeItem(atPath: socketPath)
-    }
-}

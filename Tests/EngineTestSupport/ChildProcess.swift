@@ -1,10 +1,12 @@
 import Foundation
 
+/// Test support shared by the test targets that drive the real engine.
+///
 /// Runs helper commands (the docker CLI, socat) from async tests without blocking Swift's
 /// cooperative pool, which has as few threads as the machine has cores.
-enum ChildProcess {
+public enum ChildProcess {
     /// Runs a command to completion on a thread of its own; returns its exit status and stdout.
-    static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+    public static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
                 let process = Process()
@@ -27,7 +29,7 @@ enum ChildProcess {
 
     /// Starts a command as the leader of a new process group, so that it and everything it forks can
     /// be killed at once.
-    static func spawnGroupLeader(_ arguments: [String]) throws -> pid_t {
+    public static func spawnGroupLeader(_ arguments: [String]) throws -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -42,7 +44,7 @@ enum ChildProcess {
     }
 
     /// Kills a process group started by `spawnGroupLeader` and reaps its leader.
-    static func killGroup(_ pid: pid_t) {
+    public static func killGroup(_ pid: pid_t) {
         kill(-pid, SIGKILL)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
@@ -50,7 +52,7 @@ enum ChildProcess {
 }
 
 @discardableResult
-func runDocker(_ arguments: [String]) async throws -> String {
+public func runDocker(_ arguments: [String]) async throws -> String {
     let (status, output) = try await ChildProcess.run(["docker"] + arguments)
     guard status == 0 else { throw CocoaError(.executableLoad, userInfo: ["command": "docker \(arguments.joined(separator: " "))"]) }
     return output

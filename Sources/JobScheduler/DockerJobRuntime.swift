@@ -1,0 +1,221 @@
+import DockerEngine
+import Foundation
+
+/// Runs each job as one container on a Docker engine. The container's name and hostname are the job
+/// name; its labels describe the job; a failed attempt is retried by the engine itself (restart
+/// policy `on-failure:backoffLimit`), so retries go on even while the scheduler is down.
+public struct DockerJobRuntime: JobRuntime {
+    public let client: DockerEngineClient
+    /// How many inspections run at once when reading every job.
+    let observationConcurrency = 16
+
+    public init(client: DockerEngineClient) { self.client = client }
+
+    public func prepare(network: String?, selector: JobSelector) async throws {
+        guard let network, network != "bridge", network != "host", network != "none" else { return }
+        if try await !client.networkExists(network) {
+            do {
+                try await client.createNetwork(name: network, labels: [JobLabels.application: selector.applicationName])
+            } catch DockerEngineError.conflict {
+                // Another scheduler created it meanwhile.
+            }
+        }
+    }
+
+    public func create(_ launch: JobLaunch) async throws {
+        let spec = containerSpec(for: launch)
+        _ = try await client.createContainer(name: launch.name, spec: spec)
+        guard let payload = launch.payload else { return }
+        do {
+            try await client.uploadArchive(launch.name, to: "/", archive: try Self.payloadArchive(payload))
+        } catch {
+            try? await client.removeContainer(launch.name, force: true)
+            throw error
+        }
+    }
+
+    func containerSpec(for launch: JobLaunch) -> ContainerSpec {
+        var environment = launch.environment
+        environment["RADIX_JOB_NAME"] = launch.name
+        environment["RADIX_APP"] = launch.selector.applicationName
+        environment["RADIX_COMPONENT"] = launch.selector.jobComponent
+        if let name = launch.environmentName { environment["RADIX_ENVIRONMENT"] = name }
+        let network = launch.network
+        return ContainerSpec(
+            image: launch.image,
+            hostname: launch.name,
+            labels: JobLabels.labels(for: launch),
+            environment: environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },
+            command: launch.args,
+            entrypoint: launch.command,
+            exposedPorts: launch.exposedPorts.map { "\($0)/tcp" },
+            host: .init(
+                nanoCPUs: launch.nanoCPUs,
+                memoryBytes: launch.memoryBytes,
+                memoryReservationBytes: launch.memoryReservationBytes,
+                cpuShares: launch.cpuShares,
+                networkMode: network,
+                restartPolicy: launch.backoffLimit > 0 ? .onFailure(maximumRetries: launch.backoffLimit) : .no,
+                securityOptions: ["no-new-privileges"]
+            ),
+            network: network.map { .init(name: $0, aliases: [launch.name]) }
+        )
+    }
+
+    /// The payload file and its parent directories, readable by any user the image runs as.
+    static func payloadArchive(_ payload: (directory: String, bytes: [UInt8])) throws -> [UInt8] {
+        var archive = TarArchive()
+        var path = ""
+        for component in payload.directory.split(separator: "/") {
+            path += (path.isEmpty ? "" : "/") + component
+            try archive.addDirectory(path, mode: 0o755)
+        }
+        try archive.addFile((path.isEmpty ? "" : path + "/") + "payload", contents: payload.bytes, mode: 0o644)
+        return archive.finished()
+    }
+
+    public func start(name: String) async throws {
+        try await client.startContainer(name)
+    }
+
+    public func observe(name: String, selector: JobSelector) async throws -> JobObservation? {
+        let details: ContainerDetails
+        do {
+            details = try await client.inspectContainer(name)
+        } catch DockerEngineError.notFound {
+            return nil
+        }
+        // Only this scheduler's jobs: a container of the same name from elsewhere is not ours.
+        guard details.config.labels[JobLabels.application] == selector.applicationName,
+              details.config.labels[JobLabels.jobComponent] == selector.jobComponent else { return nil }
+        let stopRequested = try await client.listVolumes(labels: [
+            "\(JobLabels.stopRequest)=true", "\(JobLabels.jobName)=\(name)",
+        ]).contains { $0.labels[JobLabels.application] == selector.applicationName }
+        return try await observation(from: details, stopRequested: stopRequested)
+    }
+
+    public func observeAll(selector: JobSelector) async throws -> [JobObservation] {
+        async let summaries = client.listContainers(all: true, labels: JobLabels.filters(for: selector))
+        async let stopRecords = client.listVolumes(labels: JobLabels.filters(for: selector) + ["\(JobLabels.stopRequest)=true"])
+        let stopped = Set(try await stopRecords.compactMap { $0.labels[JobLabels.jobName] })
+        let names = try await summaries.compactMap { $0.labels[JobLabels.jobName] }
+        return try await withThrowingTaskGroup(of: JobObservation?.self) { group in
+            var results: [JobObservation] = []
+            var pending = names[...]
+            func addNext() {
+                guard let name = pending.popFirst() else { return }
+                group.addTask {
+                    do {
+                        return try await observation(from: client.inspectContainer(name), stopRequested: stopped.contains(name))
+                    } catch DockerEngineError.notFound {
+                        return nil  // removed between the list and the inspection
+                    }
+                }
+            }
+            for _ in 0..<observationConcurrency { addNext() }
+            while let result = try await group.next() {
+                if let result { results.append(result) }
+                addNext()
+            }
+            return results
+        }
+    }
+
+    private func observation(from details: ContainerDetails, stopRequested: Bool) async throws -> JobObservation {
+        let labels = details.config.labels
+        let runState: JobObservation.RunState = switch details.state.status {
+        case .created: .created
+        case .running: .running
+        case .restarting: .restarting
+        case .paused: .paused
+        case .exited: .exited
+        case .dead, .removing: .dead
+        }
+        var submissionComplete = true
+        if runState == .created, let directory = labels[JobLabels.payloadPath], let expected = labels[JobLabels.payloadBytes].flatMap(Int64.init) {
+            // The payload is uploaded after the container is created: only a complete file shows the
+            // submission finished (and was answered).
+            let path = (directory.hasSuffix("/") ? directory : directory + "/") + "payload"
+            let size = try? await client.statPath(details.id, path: path).size
+            submissionComplete = size == expected
+        }
+        return JobObservation(
+            name: details.name,
+            jobId: labels[JobLabels.jobId],
+            image: details.config.image,
+            imageID: details.imageID,
+            created: details.created,
+            startedAt: details.state.startedAt,
+            finishedAt: details.state.finishedAt,
+            runState: runState,
+            exitCode: details.state.exitCode,
+            oomKilled: details.state.oomKilled,
+            engineError: details.state.error,
+            restartCount: details.restartCount,
+            timeLimitSeconds: labels[JobLabels.timeLimitSeconds].flatMap(Int.init) ?? 43_200,
+            backoffLimit: labels[JobLabels.backoffLimit].flatMap(Int.init) ?? 0,
+            stopRequested: stopRequested,
+            submissionComplete: submissionComplete
+        )
+    }
+
+    public func recordStopRequest(name: String, selector: JobSelector) async throws {
+        try await client.createVolume(name: JobLabels.stopRecordName(for: name), labels: [
+            JobLabels.application: selector.applicationName,
+            JobLabels.jobComponent: selector.jobComponent,
+            JobLabels.jobName: name,
+            JobLabels.stopRequest: "true",
+        ])
+    }
+
+    public func stop(name: String, gracePeriod: Duration) async throws {
+        // No retry after a requested stop, even if the job exits non-zero.
+        try? await client.updateRestartPolicy(name, to: .no)
+        let seconds = Int((Double(gracePeriod.components.seconds) + Double(gracePeriod.components.attoseconds) / 1e18).rounded(.up))
+        try await client.stopContainer(name, timeout: seconds)
+    }
+
+    public func kill(name: String) async throws {
+        try? await client.updateRestartPolicy(name, to: .no)
+        do {
+            try await client.killContainer(name, signal: "SIGKILL")
+        } catch DockerEngineError.conflict {
+            // Not running (waiting for a retry): with the restart policy gone, stopping ends it for good.
+            try await client.stopContainer(name, timeout: 0)
+        }
+    }
+
+    public func remove(name: String, selector: JobSelector) async throws {
+        do {
+            try await client.removeContainer(name, force: true)
+        } catch DockerEngineError.notFound {}
+        do {
+            try await client.removeVolume(name: JobLabels.stopRecordName(for: name), force: true)
+        } catch DockerEngineError.notFound {}
+    }
+
+    public func events(selector: JobSelector) -> AsyncStream<RuntimeEvent> {
+        let engineEvents = client.events(filters: EventFilters(types: ["container"], labels: JobLabels.filters(for: selector)))
+        return AsyncStream { continuation in
+            let pump = Task {
+                for await update in engineEvents {
+                    switch update {
+                    case .connected: continuation.yield(.connected)
+                    case .reconnected: continuation.yield(.reconnected)
+                    case .disconnected(let error): continuation.yield(.disconnected(error.description))
+                    case .event(let event):
+                        guard let name = event.attributes[JobLabels.jobName] else { continue }
+                        switch event.action {
+                        case "destroy": continuation.yield(.jobRemoved(name: name))
+                        case "create", "start", "die", "stop", "kill", "oom", "restart", "pause", "unpause", "update":
+                            continuation.yield(.jobChanged(name: name))
+                        default: continue  // exec, attach, archive and other events change nothing we report
+                        }
+                    }
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in pump.cancel() }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+
+/// Which ended jobs to remove: all but the `limit` latest succeeded ones (stopped count as
+/// succeeded, as in Radix) and the `limit` latest failed ones. Jobs that have not ended are never
+/// chosen.
+public enum HistoryRetention {
+    public static func jobsToRemove(from jobs: [JobStatus], limit: Int) -> [String] {
+        let ended = jobs.filter(\.state.isTerminal)
+        let succeeded = ended.filter { $0.state != .failed }
+        let failed = ended.filter { $0.state == .failed }
+        return (surplus(succeeded, limit: limit) + surplus(failed, limit: limit)).map(\.name)
+    }
+
+    private static func surplus(_ jobs: [JobStatus], limit: Int) -> [JobStatus] {
+        // Latest first by end time; the name (which starts with the creation time) breaks ties.
+        let newestFirst = jobs.sorted {
+            let left = $0.ended ?? $0.created ?? .distantPast, right = $1.ended ?? $1.created ?? .distantPast
+            return left != right ? left > right : $0.name > $1.name
+        }
+        return Array(newestFirst.dropFirst(max(0, limit)))
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import RadixConfig
+
+/// Applies a request's overrides to the job's configuration and checks the result: the only place
+/// where what a client may ask for is decided. The client cannot choose the image (only its tag,
+/// where the configuration has a placeholder), mounts or privileges.
+public enum JobLaunchFactory {
+    public static func launch(for request: JobRequest, name: String, configuration: SchedulerConfiguration) throws(SchedulerError) -> JobLaunch {
+        let job = configuration.job
+        var problems: [String] = []
+
+        if let payload = request.payload {
+            if job.payloadPath == nil {
+                throw .badRequest("job \(job.name) takes no payload: it has no payload.path in radixconfig.yaml")
+            }
+            let size = payload.utf8.count
+            if size > configuration.payloadLimit { throw .payloadTooLarge(size: size, limit: configuration.payloadLimit) }
+        }
+
+        // The image: the configured one, with the request's tag where the configuration asks for one.
+        guard var image = job.image else {
+            throw .badRequest("job \(job.name) has no image configured")
+        }
+        if let tag = request.imageTagName {
+            guard ImageTagPlaceholder.isPresent(in: configuredImage(of: job)) else {
+                throw .badRequest("imageTagName is not allowed: the image of job \(job.name) has no {imageTagName} placeholder")
+            }
+            if !isValidTag(tag) { problems.append("imageTagName: \"\(tag)\" is not a valid image tag") }
+            image = ImageTagPlaceholder.substitute(in: configuredImage(of: job), tagName: tag)
+        }
+        if ImageTagPlaceholder.isPresent(in: image) {
+            throw .badRequest("job \(job.name) needs an imageTagName: its image \(image) has a {imageTagName} placeholder")
+        }
+
+        var variables = job.variables
+        for (key, value) in request.variables ?? [:] {
+            if isValidVariableName(key) { variables[key] = value } else { problems.append("variables: \"\(key)\" is not a valid variable name") }
+        }
+
+        var resources = job.resources
+        func quantities(_ values: [String: String]?, side: String) -> ResourceList {
+            var list = ResourceList()
+            for (key, text) in values ?? [:] {
+                switch key {
+                case "cpu":
+                    do { list.cpu = try CPUQuantity(parsing: text) } catch { problems.append("resources.\(side).cpu: \(error)") }
+                case "memory":
+                    do { list.memory = try MemoryQuantity(parsing: text) } catch { problems.append("resources.\(side).memory: \(error)") }
+                default:
+                    problems.append("resources.\(side).\(key): only cpu and memory are supported")
+                }
+            }
+            return list
+        }
+        resources = resources.overridden(by: ResourceRequirements(requests: quantities(request.requests, side: "requests"),
+                                                                  limits: quantities(request.limits, side: "limits")))
+        if let request = resources.requests.cpu, let limit = resources.limits.cpu, request > limit {
+            problems.append("resources: cpu request \(request) is more than the limit \(limit)")
+        }
+        if let request = resources.requests.memory, let limit = resources.limits.memory, request > limit {
+            problems.append("resources: memory request \(request) is more than the limit \(limit)")
+        }
+
+        let timeLimit = request.timeLimitSeconds ?? job.timeLimitSeconds
+        if timeLimit < 1 { problems.append("timeLimitSeconds: must be at least 1, got \(timeLimit)") }
+        let backoffLimit = request.backoffLimit ?? job.backoffLimit
+        if backoffLimit < 0 || backoffLimit > 1000 { problems.append("backoffLimit: must be between 0 and 1000, got \(backoffLimit)") }
+        if let jobId = request.jobId, jobId.utf8.count > 253 || jobId.contains(where: { $0.isNewline }) {
+            problems.append("jobId: at most 253 characters on one line")
+        }
+        if request.command?.isEmpty == true { problems.append("command: must not be empty when given") }
+        for (field, values) in [("command", request.command), ("args", request.args)] {
+            if values?.contains(where: { $0.utf8.contains(0) }) == true { problems.append("\(field): must not contain NUL characters") }
+        }
+        if variables.values.contains(where: { $0.utf8.contains(0) }) { problems.append("variables: values must not contain NUL characters") }
+        if !problems.isEmpty { throw .invalidRequest(problems.sorted()) }
+
+        return JobLaunch(
+            name: name,
+            selector: configuration.selector,
+            environmentName: job.environment,
+            jobId: request.jobId,
+            image: image,
+            environment: variables,
+            command: request.command ?? job.command,
+            args: request.args ?? job.args,
+            nanoCPUs: resources.limits.cpu?.nanoCPUs,
+            cpuShares: resources.requests.cpu.map { max(2, $0.millicores * 1024 / 1000) },
+            memoryBytes: resources.limits.memory?.bytes,
+            memoryReservationBytes: resources.requests.memory?.bytes,
+            network: configuration.network,
+            exposedPorts: job.ports.map(\.port),
+            timeLimitSeconds: timeLimit,
+            backoffLimit: backoffLimit,
+            payload: request.payload.map { (directory: job.payloadPath!, bytes: Array($0.utf8)) }
+        )
+    }
+
+    /// The image as configured, before any tag was filled in (resolution fills the configured tag).
+    private static func configuredImage(of job: ResolvedJob) -> String {
+        job.imageTemplate ?? job.image ?? ""
+    }
+
+    static func isValidTag(_ tag: String) -> Bool {
+        guard let first = tag.unicodeScalars.first, tag.unicodeScalars.count <= 128 else { return false }
+        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+        return (CharacterSet.alphanumerics.contains(first) || first == "_") && tag.unicodeScalars.allSatisfy(allowed.contains)
+    }
+
+    static func isValidVariableName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, !CharacterSet.decimalDigits.contains(first) else { return false }
+        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+        return name.unicodeScalars.allSatisfy(allowed.contains)
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// Job names are `<job>-<yyyyMMddHHmmss>-<8 random [a-z0-9]>` in UTC, as Radix makes them: unique,
+/// sortable by creation, and valid as a container name and a DNS hostname.
+public enum JobNaming {
+    static let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+
+    public static func newName(for job: String, at date: Date = Date()) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return newName(for: job, at: date, using: &generator)
+    }
+
+    public static func newName(for job: String, at date: Date, using generator: inout some RandomNumberGenerator) -> String {
+        let suffix = String((0..<8).map { _ in alphabet.randomElement(using: &generator)! })
+        return "\(job)-\(timestamp(date))-\(suffix)"
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d%02d%02d%02d%02d%02d", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!)
+    }
+
+    /// Whether `name` could be a job name of `job` (guards lookups and keeps foreign names out of engine calls).
+    public static func isJobName(_ name: String, of job: String) -> Bool {
+        guard name.hasPrefix(job + "-") else { return false }
+        let rest = name.dropFirst(job.count + 1)
+        let parts = rest.split(separator: "-", omittingEmptySubsequences: false)
+        return parts.count == 2 && parts[0].count == 14 && parts[0].allSatisfy(\.isASCII) && parts[0].allSatisfy(\.isNumber)
+            && parts[1].count == 8 && parts[1].allSatisfy { alphabet.contains($0) }
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// Which jobs a scheduler owns: those of one job of one application. Several schedulers can share an
+/// engine because each sees only its own.
+public struct JobSelector: Sendable, Hashable {
+    public var applicationName: String
+    public var jobComponent: String
+
+    public init(applicationName: String, jobComponent: String) {
+        self.applicationName = applicationName
+        self.jobComponent = jobComponent
+    }
+}
+
+/// Everything needed to create one job's container.
+public struct JobLaunch: Sendable, Equatable {
+    public var name: String
+    public var selector: JobSelector
+    public var environmentName: String?
+    public var jobId: String?
+    public var image: String
+    public var environment: [String: String]
+    public var command: [String]?
+    public var args: [String]?
+    public var nanoCPUs: Int64?
+    public var cpuShares: Int64?
+    public var memoryBytes: Int64?
+    public var memoryReservationBytes: Int64?
+    public var network: String?
+    public var exposedPorts: [Int]
+    public var timeLimitSeconds: Int
+    public var backoffLimit: Int
+    /// The payload file: its directory and bytes.
+    public var payload: (directory: String, bytes: [UInt8])?
+
+    public static func == (lhs: JobLaunch, rhs: JobLaunch) -> Bool {
+        lhs.name == rhs.name && lhs.selector == rhs.selector && lhs.environmentName == rhs.environmentName && lhs.jobId == rhs.jobId
+            && lhs.image == rhs.image && lhs.environment == rhs.environment && lhs.command == rhs.command && lhs.args == rhs.args
+            && lhs.nanoCPUs == rhs.nanoCPUs && lhs.cpuShares == rhs.cpuShares && lhs.memoryBytes == rhs.memoryBytes
+            && lhs.memoryReservationBytes == rhs.memoryReservationBytes && lhs.network == rhs.network
+            && lhs.exposedPorts == rhs.exposedPorts && lhs.timeLimitSeconds == rhs.timeLimitSeconds
+            && lhs.backoffLimit == rhs.backoffLimit && lhs.payload?.directory == rhs.payload?.directory
+            && lhs.payload?.bytes == rhs.payload?.bytes
+    }
+}
+
+/// What the runtime can tell about a job: all of it read back from the engine, so a fresh scheduler
+/// rebuilds exactly what an old one knew.
+public struct JobObservation: Sendable, Equatable {
+    public enum RunState: String, Sendable {
+        /// Created, never started.
+        case created
+        case running
+        /// Between a failed attempt and the engine's retry.
+        case restarting
+        case paused
+        case exited
+        /// The engine could not finish or remove it.
+        case dead
+    }
+
+    public var name: String
+    public var jobId: String?
+    public var image: String
+    public var imageID: String
+    public var created: Date?
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    public var runState: RunState
+    public var exitCode: Int
+    public var oomKilled: Bool
+    /// The engine's error for a start that failed (`exec: "x": executable file not found`).
+    public var engineError: String
+    public var restartCount: Int
+    public var timeLimitSeconds: Int
+    public var backoffLimit: Int
+    /// A stop was requested through the API (recorded in the engine, so it survives restarts).
+    public var stopRequested: Bool
+    /// For a job that was never started: whether its submission completed (payload fully in place).
+    public var submissionComplete: Bool
+
+    public init(name: String, jobId: String? = nil, image: String, imageID: String = "", created: Date? = nil,
+                startedAt: Date? = nil, finishedAt: Date? = nil, runState: RunState, exitCode: Int = 0, oomKilled: Bool = false,
+                engineError: String = "", restartCount: Int = 0, timeLimitSeconds: Int, backoffLimit: Int = 0,
+                stopRequested: Bool = false, submissionComplete: Bool = true) {
+        self.name = name
+        self.jobId = jobId
+        self.image = image
+        self.imageID = imageID
+        self.created = created
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.runState = runState
+        self.exitCode = exitCode
+        self.oomKilled = oomKilled
+        self.engineError = engineError
+        self.restartCount = restartCount
+        self.timeLimitSeconds = timeLimitSeconds
+        self.backoffLimit = backoffLimit
+        self.stopRequested = stopRequested
+        self.submissionComplete = submissionComplete
+    }
+
+    /// When the job's time is up: its time limit counts from creation and covers every attempt.
+    public var deadline: Date? { created.map { $0.addingTimeInterval(TimeInterval(timeLimitSeconds)) } }
+}
+
+/// What happens in the runtime that may change a job.
+public enum RuntimeEvent: Sendable, Equatable {
+    /// Events flow; nothing was missed before this.
+    case connected
+    /// Events flow again after a loss: changes may have been missed, reconcile.
+    case reconnected
+    case disconnected(String)
+    /// Something happened to this job's container.
+    case jobChanged(name: String)
+    /// This job's container is gone.
+    case jobRemoved(name: String)
+}
+
+/// The seam between the scheduler and what runs its jobs: the Docker engine today, a swarm later.
+/// Everything is keyed by job name; errors are thrown as they come (the scheduler maps them).
+public protocol JobRuntime: Sendable {
+    /// Makes sure what jobs need exists (their network).
+    func prepare(network: String?, selector: JobSelector) async throws
+    /// Creates the job with its payload in place, not started.
+    func create(_ launch: JobLaunch) async throws
+    func start(name: String) async throws
+    /// nil when the job does not exist (anymore).
+    func observe(name: String, selector: JobSelector) async throws -> JobObservation?
+    func observeAll(selector: JobSelector) async throws -> [JobObservation]
+    /// Records durably that a stop was asked for, before stopping.
+    func recordStopRequest(name: String, selector: JobSelector) async throws
+    /// Asks the job to end (SIGTERM), and kills it after `gracePeriod`; returns once it has ended.
+    func stop(name: String, gracePeriod: Duration) async throws
+    /// Ends the job at once (its deadline passed), with no retry after.
+    func kill(name: String) async throws
+    /// Removes the job and everything recorded for it.
+    func remove(name: String, selector: JobSelector) async throws
+    func events(selector: JobSelector) -> AsyncStream<RuntimeEvent>
+}

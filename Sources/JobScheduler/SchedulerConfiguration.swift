@@ -1,0 +1,28 @@
+import RadixConfig
+
+/// How one job's scheduler behaves.
+public struct SchedulerConfiguration: Sendable {
+    public var applicationName: String
+    /// The job's definition, resolved for the environment being served.
+    public var job: ResolvedJob
+    /// How many succeeded (stopped included) and how many failed jobs are kept, each.
+    public var historyLimit: Int
+    /// The Docker network job containers join, where siblings reach them by job name.
+    public var network: String?
+    /// Between the SIGTERM of a stop and the SIGKILL.
+    public var stopGracePeriod: Duration
+    /// The largest payload accepted, in bytes.
+    public var payloadLimit: Int
+
+    public init(applicationName: String, job: ResolvedJob, historyLimit: Int = 10, network: String? = nil,
+                stopGracePeriod: Duration = .seconds(30), payloadLimit: Int = 1_048_576) {
+        self.applicationName = applicationName
+        self.job = job
+        self.historyLimit = historyLimit
+        self.network = network
+        self.stopGracePeriod = stopGracePeriod
+        self.payloadLimit = payloadLimit
+    }
+
+    public var selector: JobSelector { JobSelector(applicationName: applicationName, jobComponent: job.name) }
+}

@@ -1,0 +1,48 @@
+/// Why the scheduler refused or could not do what was asked. Each case says which HTTP answer it
+/// becomes, so the API layer needs no knowledge of the rules behind it.
+public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No job of this scheduler has that name.
+    case jobNotFound(String)
+    /// The request's fields are not acceptable (422): what is wrong, field by field.
+    case invalidRequest([String])
+    /// The request cannot be carried out as asked (400), e.g. a payload for a job without payload path.
+    case badRequest(String)
+    /// The payload is larger than the limit (413).
+    case payloadTooLarge(size: Int, limit: Int)
+    /// The job has already ended, so it cannot be stopped (400).
+    case jobAlreadyEnded(String)
+    /// The Docker engine cannot be reached or failed (503).
+    case engineUnavailable(String)
+
+    public var httpStatus: Int {
+        switch self {
+        case .jobNotFound: 404
+        case .invalidRequest: 422
+        case .badRequest, .jobAlreadyEnded: 400
+        case .payloadTooLarge: 413
+        case .engineUnavailable: 503
+        }
+    }
+
+    /// Radix's `reason` for the Status body.
+    public var reason: String {
+        switch self {
+        case .jobNotFound: "NotFound"
+        case .invalidRequest: "Invalid"
+        case .badRequest, .jobAlreadyEnded: "BadRequest"
+        case .payloadTooLarge: "RequestEntityTooLarge"
+        case .engineUnavailable: "ServiceUnavailable"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .jobNotFound(let name): "job \(name) is not found"
+        case .invalidRequest(let problems): "invalid job request: " + problems.joined(separator: "; ")
+        case .badRequest(let message): message
+        case .payloadTooLarge(let size, let limit): "payload is \(size) bytes, more than the limit of \(limit) bytes"
+        case .jobAlreadyEnded(let name): "job \(name) has already ended and cannot be stopped"
+        case .engineUnavailable(let message): "the Docker engine is unavailable: \(message)"
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import DockerEngine
+import EngineTestSupport
+import Foundation
+@testable import JobScheduler
+import Logging
+import RadixConfig
+import Testing
+
+@Suite("Scheduler on the real engine")
+struct SchedulerEngineTests {
+    @Test func payloadReachesTheJobVerbatimBeforeItStarts() async throws {
+        // The job checks its payload, environment and hostname itself and exits 0 only if all hold.
+        let payload = "{\"x\": 10, \"y\": \"zürich ✓\"}\n\ttab \"quotes\" \\ backslash"
+        let script = """
+        printf '%s' "$EXPECTED" > /tmp/expected
+        cmp -s /tmp/expected /args/payload || exit 10
+        [ "$RADIX_JOB_NAME" = "$(hostname)" ] || exit 11
+        [ "$FROM_CONFIG" = config ] && [ "$FROM_REQUEST" = request ] || exit 12
+        su -s /bin/sh nobody -c 'cat /args/payload > /dev/null' || exit 13
+        """
+        try await withScheduler(script: script) { harness in
+            let accepted = try await harness.scheduler.submit(JobRequest(payload: payload, jobId: "my-id",
+                                                                         variables: ["FROM_REQUEST": "request", "EXPECTED": payload]))
+            #expect(accepted.state == .waiting || accepted.state == .running)
+            #expect(accepted.jobId == "my-id")
+            #expect(JobNaming.isJobName(accepted.name, of: "work"))
+            let done = try await harness.waitFor(accepted.name, [.succeeded, .failed])
+            #expect(done.state == .succeeded, "exit code \(String(describing: done.podStatuses.first?.exitCode))")
+            #expect(done.started != nil && done.ended != nil && done.created != nil)
+            #expect(done.podStatuses.first?.image == SchedulerHarness.image)
+            #expect(done.podStatuses.first?.imageId.hasPrefix("sha256:") == true)
+        }
+    }
+
+    @Test func failureReportsTheExitCode() async throws {
+        try await withScheduler(script: "echo bad >&2; exit 3") { harness in
+            let job = try await harness.scheduler.submit(JobRequest())
+            let done = try await harness.waitFor(job.name, [.succeeded, .failed])
+            #expect(done.state == .failed)
+            #expect(done.failed == 1)
+            #expect(done.podStatuses.first?.exitCode == 3)
+            #expect(done.message?.contains("exit code 3") == true)
+        }
+    }
+
+    @Test func missingExecutableFailsTheJob() async throws {
+        try await withScheduler(script: "true") { harness in
+            let job = try await harness.scheduler.submit(JobRequest(command: ["/no/such/binary"]))
+            let done = try await harness.waitFor(job.name, [.succeeded, .failed])
+            #expect(done.state == .failed)
+        }
+    }
+
+    @Test func deadlineKillsTheJob() async throws {
+        try await withScheduler(script: "sleep 60", timeLimitSeconds: 60) { harness in
+            let job = try await harness.scheduler.submit(JobRequest(timeLimitSeconds: 2))
+            try await harness.waitFor(job.name, [.running])
+            let done = try await harness.waitFor(job.name, [.succeeded, .failed], timeout: .seconds(15))
+            #expect(done.state == .failed)
+            #expect(done.podStatuses.first?.reason == JobStatusDerivation.deadlineExceeded)
+            // Killed at its deadline, long before its own 60 s were up (timing itself is a benchmark's job).
+            let runtime = done.ended!.timeIntervalSince(done.created!)
+            #expect(runtime >= 2 && runtime < 30)
+        }
+    }
+
+    @Test func backoffRetriesUpToTheLimit() async throws {
+        try await withScheduler(script: "exit 4", backoffLimit: 2) { harness in
+            let job = try await harness.scheduler.submit(JobRequest())
+            let done = try await harness.waitFor(job.name, [.succeeded, .failed])
+            #expect(done.state == .failed)
+            #expect(done.failed == 3)
+            #expect(done.podStatuses.first?.restartCount == 2)
+        }
+    }
+
+    @Test func aRetryCanSucceed() async throws {
+        // The container's filesystem survives a retry: the first attempt fails, the second succeeds.
+        try await withScheduler(script: "if [ -f /tmp/tried ]; then exit 0; fi; touch /tmp/tried; exit 1", backoffLimit: 3) { harness in
+            let job = try await harness.scheduler.submit(JobRequest())
+            let done = try await harness.waitFor(job.name, [.succeeded, .failed])
+            #expect(done.state == .succeeded)
+            #expect(done.failed == 1)
+        }
+    }
+
+    @Test func stopGoesThroughStoppingToStopped() async throws {
+        // The job ignores SIGTERM, so only the kill after the grace period ends it.
+        try await withScheduler(script: "trap '' TERM; while true; do sleep 0.2; done", stopGracePeriod: .seconds(2)) { harness in
+            let job = try await harness.scheduler.submit(JobRequest())
+            try await harness.waitFor(job.name, [.running])
+            let stopping = try await harness.scheduler.stop(named: job.name)
+            #expect(stopping.state == .stopping)
+            #expect(try await harness.scheduler.job(named: job.name).state == .stopping)
+            let stopped = try await harness.waitFor(job.name, [.stopped], timeout: .seconds(10))
+            #expect(stopped.ended != nil)
+            // Stopping an ended job is refused.
+            await #expect(throws: SchedulerError.jobAlreadyEnded(job.name)) { try await harness.scheduler.stop(named: job.name) }
+        }
+    }
+
+    @Test func stopAllStopsEveryActiveJob() async throws {
+        try await withScheduler(script: "trap 'exit 0' TERM; while true; do sleep 0.1; done") { harness in
+            let first = try await harness.scheduler.submit(JobRequest())
+            let second = try await harness.scheduler.submit(JobRequest())
+            try await harness.waitFor(first.name, [.running])
+            try await harness.waitFor(second.name, [.running])
+            let stopped = try await harness.scheduler.stopAll()
+            #expect(Set(stopped.map(\.name)) == [first.name, second.name])
+            try await harness.waitFor(first.name, [.stopped])
+            try await harness.waitFor(second.name, [.stopped])
+        }
+    }
+
+    @Test func deleteRemovesARunningJobAndItsContainer() async throws {
+        try await withScheduler(script: "sleep 60") { harness in
+            let job = try await harness.scheduler.submit(JobRequest(payload: "secret"))
+            try await harness.waitFor(job.name, [.running])
+            try await harness.scheduler.delete(named: job.name)
+            await #expect(throws: SchedulerError.jobNotFound(job.name)) { try await harness.scheduler.job(named: job.name) }
+            #expect(try await harness.containerNames().isEmpty)
+            await #expect(throws: SchedulerError.jobNotFound(job.name)) { try await harness.scheduler.delete(named: job.name) }
+        }
+    }
+
+    @Test func historyKeepsTheLatestSucceededAndFailed() async throws {
+        try await withScheduler(script: "exit ${CODE:-0}", historyLimit: 2) { harness in
+            var succeeded: [String] = []
+            var failed: [String] = []
+            for index in 0..<7 {
+                let fail = index.isMultiple(of: 2)
+                let job = try await harness.scheduler.submit(JobRequest(variables: ["CODE": fail ? "1" : "0"]))
+                try await harness.waitFor(job.name, [.succeeded, .failed])
+                if fail { failed.append(job.name) } else { succeeded.append(job.name) }
+            }
+            let kept = Set(await harness.scheduler.jobs().map(\.name))
+            #expect(kept == Set(succeeded.suffix(2) + failed.suffix(2)))
+            // And the engine follows: older containers are removed.
+            for _ in 0..<100 where try await harness.containerNames() != kept { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(try await harness.containerNames() == kept)
+        }
+    }
+
+    @Test func schedulersSharingAnEngineSeeOnlyTheirOwnJobs() async throws {
+        try await withScheduler(script: "true") { first in
+            try await withScheduler(script: "true") { second in
+                let mine = try await first.scheduler.submit(JobRequest())
+                try await first.waitFor(mine.name, [.succeeded])
+                #expect(await second.scheduler.jobs().isEmpty)
+                await #expect(throws: SchedulerError.jobNotFound(mine.name)) { try await second.scheduler.job(named: mine.name) }
+                await #expect(throws: SchedulerError.jobNotFound(mine.name)) { try await second.scheduler.delete(named: mine.name) }
+            }
+        }
+    }
+
+    @Test func concurrentSubmissionsGiveDistinctJobsEachRunOnce() async throws {
+        // Each job appends to its own log line count; a job run twice would show a restart or a second container.
+        try await withScheduler(script: "echo ran", historyLimit: 200) { harness in
+            let names = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<100 { group.addTask { try await harness.scheduler.submit(JobRequest()).name } }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(Set(names).count == 100)
+            for name in names { try await harness.waitFor(name, [.succeeded, .failed], timeout: .seconds(120)) }
+            let jobs = await harness.scheduler.jobs()
+            #expect(jobs.count == 100)
+            #expect(jobs.allSatisfy { $0.state == .succeeded && $0.failed == 0 && $0.podStatuses.first?.restartCount == 0 })
+            #expect(try await harness.containerNames() == Set(names))
+        }
+    }
+}

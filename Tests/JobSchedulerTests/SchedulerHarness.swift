@@ -1,0 +1,85 @@
+import DockerEngine
+import EngineTestSupport
+import Foundation
+@testable import JobScheduler
+import Logging
+import RadixConfig
+import Testing
+
+/// A scheduler for one test: a job of a unique application, running a busybox script on the real
+/// engine. `finish()` removes every container and record the test made.
+struct SchedulerHarness {
+    static let image = "jobsched-busybox:latest"
+    static let engine = DockerEngineClient(host: (try? DockerHost.fromEnvironment(ProcessInfo.processInfo.environment))
+        ?? DockerHost(socketPath: DockerHost.defaultSocketPath))
+
+    let applicationName: String
+    let configuration: SchedulerConfiguration
+    let runtime: DockerJobRuntime
+    let scheduler: JobScheduler
+    let events: Task<Void, Never>
+
+    init(script: String, payloadPath: String? = "/args", timeLimitSeconds: Int = 120, backoffLimit: Int = 0,
+         historyLimit: Int = 10, stopGracePeriod: Duration = .seconds(2), applicationName: String? = nil,
+         engine: DockerEngineClient = SchedulerHarness.engine) async throws {
+        self.applicationName = applicationName ?? "t-\(UUID().uuidString.prefix(8).lowercased())"
+        let job = ResolvedJob(name: "work", image: Self.image, schedulerPort: 8000, payloadPath: payloadPath,
+                              variables: ["FROM_CONFIG": "config"], timeLimitSeconds: timeLimitSeconds, backoffLimit: backoffLimit,
+                              command: ["sh", "-c", script])
+        configuration = SchedulerConfiguration(applicationName: self.applicationName, job: job, historyLimit: historyLimit,
+                                               stopGracePeriod: stopGracePeriod)
+        runtime = DockerJobRuntime(client: engine)
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let scheduler = JobScheduler(configuration: configuration, runtime: runtime, logger: logger)
+        self.scheduler = scheduler
+        try await scheduler.reconcile()
+        events = Task { await scheduler.run() }
+        // Let the events stream connect before the test acts.
+        for _ in 0..<200 where !(await scheduler.engineConnected) { try await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    /// Polls the scheduler's own index (never the engine) until the job reaches `state`.
+    @discardableResult
+    func waitFor(_ name: String, _ states: Set<JobState>, timeout: Duration = .seconds(90)) async throws -> JobStatus {
+        let deadline = ContinuousClock.now + timeout
+        var last: JobStatus?
+        while ContinuousClock.now < deadline {
+            last = try? await scheduler.job(named: name)
+            if let last, states.contains(last.state) { return last }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("job \(name) did not reach \(states.map(\.rawValue)); last status: \(String(describing: last))")
+        throw CancellationError()
+    }
+
+    /// The job containers this application has in the engine.
+    func containerNames() async throws -> Set<String> {
+        Set(try await Self.engine.listContainers(all: true, labels: ["radix-app=\(applicationName)"]).flatMap(\.names))
+    }
+
+    func finish() async {
+        events.cancel()
+        if let containers = try? await Self.engine.listContainers(all: true, labels: ["radix-app=\(applicationName)"]) {
+            for container in containers { try? await Self.engine.removeContainer(container.id, force: true) }
+        }
+        if let volumes = try? await Self.engine.listVolumes(labels: ["radix-app=\(applicationName)"]) {
+            for volume in volumes { try? await Self.engine.removeVolume(name: volume.name, force: true) }
+        }
+    }
+}
+
+/// Runs `body` with a harness and always cleans up after it.
+func withScheduler(script: String, payloadPath: String? = "/args", timeLimitSeconds: Int = 120, backoffLimit: Int = 0,
+                   historyLimit: Int = 10, stopGracePeriod: Duration = .seconds(2),
+                   _ body: (SchedulerHarness) async throws -> Void) async throws {
+    let harness = try await SchedulerHarness(script: script, payloadPath: payloadPath, timeLimitSeconds: timeLimitSeconds,
+                                             backoffLimit: backoffLimit, historyLimit: historyLimit, stopGracePeriod: stopGracePeriod)
+    do {
+        try await body(harness)
+    } catch {
+        await harness.finish()
+        throw error
+    }
+    await harness.finish()
+}
