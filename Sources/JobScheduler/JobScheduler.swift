@@ -24,6 +24,9 @@ public actor JobScheduler {
     private var records: [String: Record] = [:]
     /// Jobs whose submission is under way: their container may exist half-made.
     private var launching: Set<String> = []
+    /// Jobs this process has asked the runtime to start: a job is started at most once, even if a
+    /// stale observation still shows it as never started.
+    private var startsIssued: Set<String> = []
     /// Jobs with a stop or a deadline kill in flight, so they are not sent twice.
     private var ending: Set<String> = []
     private var deadlineTimers: [String: Task<Void, Never>] = [:]
@@ -82,7 +85,9 @@ public actor JobScheduler {
 
     /// Starts an accepted job, unless a stop came first.
     private func startAccepted(_ name: String) async {
-        guard let record = records[name], record.observation.runState == .created, !record.observation.stopRequested else { return }
+        guard let record = records[name], record.observation.runState == .created, !record.observation.stopRequested,
+              !startsIssued.contains(name) else { return }
+        startsIssued.insert(name)
         do {
             try await runtime.start(name: name)
         } catch {
@@ -309,6 +314,7 @@ public actor JobScheduler {
 
     private func forget(_ name: String) {
         records[name] = nil
+        startsIssued.remove(name)
         deadlineTimers.removeValue(forKey: name)?.cancel()
         if forgotten.count >= 10_000 { forgotten.removeAll() }  // bounded: only in-flight observations matter
         forgotten[name] = takeTicket()

@@ -68,20 +68,19 @@ struct LogsTests {
     }
 
     @Test func followStreamsUntilTheContainerStops() async throws {
-        try await TestEngine.withContainer("for i in 1 2 3; do echo tick$i; echo warn$i >&2; sleep 0.3; done") { id in
+        try await TestEngine.withContainer("for i in 1 2 3; do echo tick$i; echo warn$i >&2; sleep 1.5; done") { id in
             try await client.startContainer(id)
             var stdout = ""
             var stderr = ""
-            var firstChunkAt: ContinuousClock.Instant?
-            let start = ContinuousClock.now
+            var runningAtFirstChunk: Bool?
             for try await chunk in try await client.followLogs(id) {
-                if firstChunkAt == nil { firstChunkAt = .now }
+                if runningAtFirstChunk == nil { runningAtFirstChunk = try await client.inspectContainer(id).state.running }
                 if chunk.stream == .stdout { stdout += chunk.text } else { stderr += chunk.text }
             }
             #expect(stdout == "tick1\ntick2\ntick3\n")
             #expect(stderr == "warn1\nwarn2\nwarn3\n")
             // Output arrived while the container ran, not all at the end.
-            #expect(firstChunkAt.map { $0 - start < .milliseconds(700) } == true)
+            #expect(runningAtFirstChunk == true)
         }
     }
 

@@ -28,19 +28,42 @@ public enum ChildProcess {
     }
 
     /// Starts a command as the leader of a new process group, so that it and everything it forks can
-    /// be killed at once.
-    public static func spawnGroupLeader(_ arguments: [String]) throws -> pid_t {
+    /// be killed at once. `environment` entries are added to this process's; output goes to `logFile`.
+    public static func spawnGroupLeader(_ arguments: [String], environment: [String: String] = [:], logFile: String? = nil) throws -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
         posix_spawnattr_setpgroup(&attributes, 0)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let logFile {
+            posix_spawn_file_actions_addopen(&actions, 1, logFile, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         let argv = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawnp(&pid, arguments[0], nil, &attributes, argv, environ)
+        let result = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
         guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
         return pid
+    }
+
+    /// Sends a signal to a process group started by `spawnGroupLeader`, and waits (off the
+    /// cooperative pool) for its leader to exit; returns the leader's exit status.
+    public static func signalGroupAndWait(_ pid: pid_t, _ signal: Int32) async -> Int32 {
+        kill(-pid, signal)
+        return await withCheckedContinuation { continuation in
+            Thread {
+                var status: Int32 = 0
+                waitpid(pid, &status, 0)
+                continuation.resume(returning: status)
+            }.start()
+        }
     }
 
     /// Kills a process group started by `spawnGroupLeader` and reaps its leader.

@@ -21,14 +21,16 @@ struct SchedulerHarness {
 
     init(script: String, payloadPath: String? = "/args", timeLimitSeconds: Int = 120, backoffLimit: Int = 0,
          historyLimit: Int = 10, stopGracePeriod: Duration = .seconds(2), applicationName: String? = nil,
+         network: String? = nil, ports: [PortDefinition] = [], resources: ResourceRequirements = ResourceRequirements(),
          engine: DockerEngineClient = SchedulerHarness.engine) async throws {
         self.applicationName = applicationName ?? "t-\(UUID().uuidString.prefix(8).lowercased())"
-        let job = ResolvedJob(name: "work", image: Self.image, schedulerPort: 8000, payloadPath: payloadPath,
-                              variables: ["FROM_CONFIG": "config"], timeLimitSeconds: timeLimitSeconds, backoffLimit: backoffLimit,
+        let job = ResolvedJob(name: "work", image: Self.image, schedulerPort: 8000, payloadPath: payloadPath, ports: ports,
+                              variables: ["FROM_CONFIG": "config"], resources: resources, timeLimitSeconds: timeLimitSeconds, backoffLimit: backoffLimit,
                               command: ["sh", "-c", script])
         configuration = SchedulerConfiguration(applicationName: self.applicationName, job: job, historyLimit: historyLimit,
-                                               stopGracePeriod: stopGracePeriod)
+                                               network: network, stopGracePeriod: stopGracePeriod)
         runtime = DockerJobRuntime(client: engine)
+        try await runtime.prepare(network: network, selector: configuration.selector)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let scheduler = JobScheduler(configuration: configuration, runtime: runtime, logger: logger)

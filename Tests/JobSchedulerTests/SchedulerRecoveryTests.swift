@@ -83,8 +83,8 @@ struct SchedulerRecoveryTests {
             let second = try await fresh.waitFor(laterDeadline.name, [.failed, .succeeded])
             #expect(second.podStatuses.first?.reason == JobStatusDerivation.deadlineExceeded)
             // Killed at its own deadline, not at once: the new scheduler kept the time limit.
-            let runtime = second.ended!.timeIntervalSince(second.created!)
-            #expect(runtime >= 8 && runtime < 40)
+            #expect(second.ended!.timeIntervalSince(second.created!) >= 8)
+            #expect(second.podStatuses.first?.exitCode == 137)
             await fresh.finish()
         }
     }
