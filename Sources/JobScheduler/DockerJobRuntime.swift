@@ -63,7 +63,7 @@ public struct DockerJobRuntime: JobRuntime {
     }
 
     /// The payload file and its parent directories, readable by any user the image runs as.
-    static func payloadArchive(_ payload: (directory: String, bytes: [UInt8])) throws -> [UInt8] {
+    static func payloadArchive(_ payload: PayloadFile) throws -> [UInt8] {
         var archive = TarArchive()
         var path = ""
         for component in payload.directory.split(separator: "/") {
@@ -88,10 +88,9 @@ public struct DockerJobRuntime: JobRuntime {
         // Only this scheduler's jobs: a container of the same name from elsewhere is not ours.
         guard details.config.labels[JobLabels.application] == selector.applicationName,
               details.config.labels[JobLabels.jobComponent] == selector.jobComponent else { return nil }
-        let stopRequested = try await client.listVolumes(labels: [
-            "\(JobLabels.stopRequest)=true", "\(JobLabels.jobName)=\(name)",
-        ]).contains { $0.labels[JobLabels.application] == selector.applicationName }
-        return try await observation(from: details, stopRequested: stopRequested)
+        // Stop requests are read in `observeAll` only: after that, the scheduler that made them remembers
+        // them, and sparing a volume list per event keeps status updates fast.
+        return try await observation(from: details, stopRequested: false)
     }
 
     public func observeAll(selector: JobSelector) async throws -> [JobObservation] {

@@ -92,7 +92,7 @@ public enum JobLaunchFactory {
             exposedPorts: job.ports.map(\.port),
             timeLimitSeconds: timeLimit,
             backoffLimit: backoffLimit,
-            payload: request.payload.map { (directory: job.payloadPath!, bytes: Array($0.utf8)) }
+            payload: request.payload.map { PayloadFile(directory: job.payloadPath!, bytes: Array($0.utf8)) }
         )
     }
 

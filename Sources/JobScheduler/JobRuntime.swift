@@ -30,17 +30,18 @@ public struct JobLaunch: Sendable, Equatable {
     public var exposedPorts: [Int]
     public var timeLimitSeconds: Int
     public var backoffLimit: Int
-    /// The payload file: its directory and bytes.
-    public var payload: (directory: String, bytes: [UInt8])?
+    /// The payload file to put in place before the job starts.
+    public var payload: PayloadFile?
+}
 
-    public static func == (lhs: JobLaunch, rhs: JobLaunch) -> Bool {
-        lhs.name == rhs.name && lhs.selector == rhs.selector && lhs.environmentName == rhs.environmentName && lhs.jobId == rhs.jobId
-            && lhs.image == rhs.image && lhs.environment == rhs.environment && lhs.command == rhs.command && lhs.args == rhs.args
-            && lhs.nanoCPUs == rhs.nanoCPUs && lhs.cpuShares == rhs.cpuShares && lhs.memoryBytes == rhs.memoryBytes
-            && lhs.memoryReservationBytes == rhs.memoryReservationBytes && lhs.network == rhs.network
-            && lhs.exposedPorts == rhs.exposedPorts && lhs.timeLimitSeconds == rhs.timeLimitSeconds
-            && lhs.backoffLimit == rhs.backoffLimit && lhs.payload?.directory == rhs.payload?.directory
-            && lhs.payload?.bytes == rhs.payload?.bytes
+/// A job's payload: written to `<directory>/payload` in the job's filesystem.
+public struct PayloadFile: Sendable, Equatable {
+    public var directory: String
+    public var bytes: [UInt8]
+
+    public init(directory: String, bytes: [UInt8]) {
+        self.directory = directory
+        self.bytes = bytes
     }
 }
 
@@ -126,7 +127,8 @@ public protocol JobRuntime: Sendable {
     /// Creates the job with its payload in place, not started.
     func create(_ launch: JobLaunch) async throws
     func start(name: String) async throws
-    /// nil when the job does not exist (anymore).
+    /// nil when the job does not exist (anymore). May leave `stopRequested` false: the scheduler
+    /// keeps the stop requests it made or found in `observeAll`.
     func observe(name: String, selector: JobSelector) async throws -> JobObservation?
     func observeAll(selector: JobSelector) async throws -> [JobObservation]
     /// Records durably that a stop was asked for, before stopping.

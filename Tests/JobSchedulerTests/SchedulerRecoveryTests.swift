@@ -28,11 +28,13 @@ struct SchedulerRecoveryTests {
             let succeeded = try launch(harness, script: "exit 0")
             let failed = try launch(harness, script: "sleep 0.5; exit 5")
             let running = try launch(harness, script: "sleep 60")
+            var waiters: [ContainerWaiter] = []
             for job in [succeeded, failed, running] {
                 try await harness.runtime.create(job)
+                waiters.append(try await SchedulerHarness.engine.waitForContainer(job.name, condition: .nextExit))
                 try await harness.runtime.start(name: job.name)
             }
-            try await Task.sleep(for: .seconds(1.5))
+            for waiter in waiters.prefix(2) { _ = try await waiter.exit() }  // both ended while no scheduler ran
             let fresh = try await restarted(harness)
             #expect(try await fresh.scheduler.job(named: succeeded.name).state == .succeeded)
             let failure = try await fresh.scheduler.job(named: failed.name)
@@ -108,7 +110,9 @@ struct SchedulerRecoveryTests {
             for _ in 0..<4 {
                 let job = try launch(harness, script: "exit 0")
                 try await harness.runtime.create(job)
+                let waiter = try await SchedulerHarness.engine.waitForContainer(job.name, condition: .nextExit)
                 try await harness.runtime.start(name: job.name)
+                _ = try await waiter.exit()
                 names.append(job.name)
                 try await Task.sleep(for: .milliseconds(1100))  // distinct names and end times
             }
