@@ -38,17 +38,19 @@ extension DockerEngineClient {
     /// `tty` says how the engine frames it; nil looks it up from the container.
     public func logs(_ id: String, options: LogOptions = LogOptions(), tty: Bool? = nil) async throws -> ContainerLogs {
         var chunks: [LogChunk] = []
-        for try await chunk in try await logStream(id, options: options, follow: false, tty: tty) { chunks.append(chunk) }
+        for try await chunk in try await streamLogs(id, options: options, follow: false, tty: tty) { chunks.append(chunk) }
         return ContainerLogs(chunks: chunks)
     }
 
     /// Streams a container's output as it is written, until the container stops (or the caller stops
     /// iterating, which closes the connection).
     public func followLogs(_ id: String, options: LogOptions = LogOptions(), tty: Bool? = nil) async throws -> AsyncThrowingStream<LogChunk, any Error> {
-        try await logStream(id, options: options, follow: true, tty: tty)
+        try await streamLogs(id, options: options, follow: true, tty: tty)
     }
 
-    private func logStream(_ id: String, options: LogOptions, follow: Bool, tty: Bool?) async throws -> AsyncThrowingStream<LogChunk, any Error> {
+    /// A container's output as a stream of chunks: what it has written so far, or with `follow`
+    /// everything until it stops.
+    public func streamLogs(_ id: String, options: LogOptions, follow: Bool, tty: Bool? = nil) async throws -> AsyncThrowingStream<LogChunk, any Error> {
         let isTTY: Bool
         if let tty { isTTY = tty } else { isTTY = try await inspectContainer(id).config.tty }
         var query: [(String, String?)] = [

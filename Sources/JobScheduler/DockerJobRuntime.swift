@@ -217,4 +217,22 @@ public struct DockerJobRuntime: JobRuntime {
             continuation.onTermination = { _ in pump.cancel() }
         }
     }
+
+    public func logs(name: String, options: JobLogOptions) async throws -> AsyncThrowingStream<JobLogChunk, any Error> {
+        let engineOptions = LogOptions(tail: options.tail, since: options.since, timestamps: options.timestamps)
+        let chunks = try await client.streamLogs(name, options: engineOptions, follow: options.follow)
+        return AsyncThrowingStream { continuation in
+            let pump = Task {
+                do {
+                    for try await chunk in chunks where chunk.stream != .stdin {
+                        continuation.yield(JobLogChunk(stream: chunk.stream == .stderr ? .stderr : .stdout, bytes: chunk.bytes))
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in pump.cancel() }
+        }
+    }
 }

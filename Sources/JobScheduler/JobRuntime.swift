@@ -140,4 +140,6 @@ public protocol JobRuntime: Sendable {
     /// Removes the job and everything recorded for it.
     func remove(name: String, selector: JobSelector) async throws
     func events(selector: JobSelector) -> AsyncStream<RuntimeEvent>
+    /// The job's output so far, or as it comes with `options.follow`.
+    func logs(name: String, options: JobLogOptions) async throws -> AsyncThrowingStream<JobLogChunk, any Error>
 }

@@ -57,6 +57,18 @@ public actor JobScheduler {
         return record.status
     }
 
+    /// A job's output: stdout and stderr apart, whole or followed until the job ends.
+    public func logs(named name: String, options: JobLogOptions) async throws(SchedulerError) -> AsyncThrowingStream<JobLogChunk, any Error> {
+        guard records[name] != nil else { throw .jobNotFound(name) }
+        do {
+            return try await runtime.logs(name: name, options: options)
+        } catch DockerEngineError.notFound {
+            throw .jobNotFound(name)
+        } catch {
+            throw Self.schedulerError(from: error)
+        }
+    }
+
     // MARK: - Submitting
 
     public func submit(_ request: JobRequest) async throws(SchedulerError) -> JobStatus {

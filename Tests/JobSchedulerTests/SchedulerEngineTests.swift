@@ -207,3 +207,39 @@ struct SchedulerEngineTests {
         }
     }
 }
+
+@Suite("Job logs")
+struct JobLogsTests {
+    @Test func logsOfAFinishedJobKeepStreamsApart() async throws {
+        try await withScheduler(script: "echo out1; echo err1 >&2; echo out2") { harness in
+            let job = try await harness.scheduler.submit(JobRequest())
+            try await harness.waitFor(job.name, [.succeeded])
+            var stdout = "", stderr = ""
+            for try await chunk in try await harness.scheduler.logs(named: job.name, options: JobLogOptions()) {
+                if chunk.stream == .stdout { stdout += String(decoding: chunk.bytes, as: UTF8.self) } else { stderr += String(decoding: chunk.bytes, as: UTF8.self) }
+            }
+            #expect(stdout == "out1\nout2\n")
+            #expect(stderr == "err1\n")
+            var tail = ""
+            for try await chunk in try await harness.scheduler.logs(named: job.name, options: JobLogOptions(tail: 1)) {
+                tail += String(decoding: chunk.bytes, as: UTF8.self)
+            }
+            #expect(tail == "out2\n")
+        }
+    }
+
+    @Test func followEndsWhenTheJobEnds() async throws {
+        try await withScheduler(script: "for i in 1 2 3; do echo tick$i; sleep 0.5; done") { harness in
+            let job = try await harness.scheduler.submit(JobRequest())
+            try await harness.waitFor(job.name, [.running])
+            var text = ""
+            for try await chunk in try await harness.scheduler.logs(named: job.name, options: JobLogOptions(follow: true)) {
+                text += String(decoding: chunk.bytes, as: UTF8.self)
+            }
+            #expect(text == "tick1\ntick2\ntick3\n")
+            await #expect(throws: SchedulerError.jobNotFound("work-19700101000000-aaaaaaaa")) {
+                _ = try await harness.scheduler.logs(named: "work-19700101000000-aaaaaaaa", options: JobLogOptions())
+            }
+        }
+    }
+}
