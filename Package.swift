@@ -13,11 +13,17 @@ let package = Package(
         .library(name: "DockerEngine", targets: ["DockerEngine"]),
         .library(name: "RadixConfig", targets: ["RadixConfig"]),
         .library(name: "JobScheduler", targets: ["JobScheduler"]),
+        .library(name: "JobSchedulerAPI", targets: ["JobSchedulerAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.3"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libcurl headers plus tiny shims for its variadic C functions.
@@ -51,11 +57,46 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // The HTTP API on each job's schedulerPort. Contract-first: the routes and types are generated at
+        // build time from openapi.json, a symlink to the top-level swagger.json, which is also embedded
+        // byte for byte (EmbedOpenAPIDocument) so the server can serve it at GET /swagger.json.
+        .target(
+            name: "JobSchedulerAPI",
+            dependencies: [
+                "JobScheduler",
+                "DockerEngine",
+                "RadixConfig",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift,
+            plugins: [
+                .plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator"),
+                .plugin(name: "EmbedOpenAPIDocument"),
+            ]
+        ),
+        // Turns the target's openapi.json into a Swift source holding its bytes.
+        .plugin(
+            name: "EmbedOpenAPIDocument",
+            capability: .buildTool(),
+            dependencies: ["embed-openapi-document"]
+        ),
+        .executableTarget(
+            name: "embed-openapi-document",
+            swiftSettings: strictSwift
+        ),
         // The commands of the executable, kept in a library so tests can run them.
         .target(
             name: "JobSchedulerCLI",
             dependencies: [
                 "RadixConfig",
+                "JobScheduler",
+                "JobSchedulerAPI",
+                "DockerEngine",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -89,8 +130,22 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(
+            name: "JobSchedulerAPITests",
+            dependencies: [
+                "JobSchedulerAPI",
+                "JobScheduler",
+                "RadixConfig",
+                "DockerEngine",
+                "EngineTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
             name: "JobSchedulerCLITests",
-            dependencies: ["JobSchedulerCLI"],
+            dependencies: ["JobSchedulerCLI", "DockerEngine", "EngineTestSupport"],
             swiftSettings: strictSwift
         ),
     ],

@@ -87,7 +87,8 @@ public struct DockerJobRuntime: JobRuntime {
         }
         // Only this scheduler's jobs: a container of the same name from elsewhere is not ours.
         guard details.config.labels[JobLabels.application] == selector.applicationName,
-              details.config.labels[JobLabels.jobComponent] == selector.jobComponent else { return nil }
+              details.config.labels[JobLabels.jobComponent] == selector.jobComponent,
+              details.state.status != .removing else { return nil }  // a job being deleted is gone already
         // Stop requests are read in `observeAll` only: after that, the scheduler that made them remembers
         // them, and sparing a volume list per event keeps status updates fast.
         return try await observation(from: details, stopRequested: false)
@@ -105,7 +106,9 @@ public struct DockerJobRuntime: JobRuntime {
                 guard let name = pending.popFirst() else { return }
                 group.addTask {
                     do {
-                        return try await observation(from: client.inspectContainer(name), stopRequested: stopped.contains(name))
+                        let details = try await client.inspectContainer(name)
+                        if details.state.status == .removing { return nil }
+                        return try await observation(from: details, stopRequested: stopped.contains(name))
                     } catch DockerEngineError.notFound {
                         return nil  // removed between the list and the inspection
                     }
@@ -128,7 +131,7 @@ public struct DockerJobRuntime: JobRuntime {
         case .restarting: .restarting
         case .paused: .paused
         case .exited: .exited
-        case .dead, .removing: .dead
+        case .dead, .removing: .dead  // removing is filtered out before
         }
         var submissionComplete = true
         if runState == .created, let directory = labels[JobLabels.payloadPath], let expected = labels[JobLabels.payloadBytes].flatMap(Int64.init) {
@@ -187,7 +190,10 @@ public struct DockerJobRuntime: JobRuntime {
     public func remove(name: String, selector: JobSelector) async throws {
         do {
             try await client.removeContainer(name, force: true)
-        } catch DockerEngineError.notFound {}
+        } catch DockerEngineError.notFound {
+        } catch DockerEngineError.conflict(let message) where message.contains("already in progress") {
+            // Another removal of the same job (a concurrent DELETE, or history cleanup) is under way.
+        }
         do {
             try await client.removeVolume(name: JobLabels.stopRecordName(for: name), force: true)
         } catch DockerEngineError.notFound {}

@@ -211,7 +211,7 @@ struct SchedulerEngineTests {
 @Suite("Job logs")
 struct JobLogsTests {
     @Test func logsOfAFinishedJobKeepStreamsApart() async throws {
-        try await withScheduler(script: "echo out1; echo err1 >&2; echo out2") { harness in
+        try await withScheduler(script: "echo out1; echo err1 >&2; sleep 0.3; echo out2") { harness in
             let job = try await harness.scheduler.submit(JobRequest())
             try await harness.waitFor(job.name, [.succeeded])
             var stdout = "", stderr = ""

@@ -1,0 +1,89 @@
+internal import Foundation
+import JobScheduler
+
+// Conversions between the generated API types and the core's types. Field names and meanings are
+// the same on both sides; only representations differ (Int32/Int64 vs Int, enums of the same values).
+
+extension Components.Schemas.JobStatus {
+    init(_ status: CoreJobStatus) {
+        self.init(
+            name: status.name,
+            jobId: status.jobId,
+            created: status.created,
+            started: status.started,
+            ended: status.ended,
+            updated: status.updated,
+            status: StatusPayload(status.state),
+            message: status.message,
+            failed: Int32(clamping: status.failed),
+            podStatuses: status.podStatuses.map(Components.Schemas.PodStatus.init)
+        )
+    }
+}
+
+extension Components.Schemas.JobStatus.StatusPayload {
+    init(_ state: CoreJobState) {
+        switch state {
+        case .waiting: self = .waiting
+        case .running: self = .running
+        case .succeeded: self = .succeeded
+        case .failed: self = .failed
+        case .stopping: self = .stopping
+        case .stopped: self = .stopped
+        }
+    }
+}
+
+extension Components.Schemas.PodStatus {
+    init(_ pod: CorePodStatus) {
+        self.init(
+            name: pod.name,
+            created: pod.created,
+            startTime: pod.startTime,
+            endTime: pod.endTime,
+            containerStarted: pod.containerStarted,
+            replicaStatus: Components.Schemas.ReplicaStatus(status: .init(pod.replicaState)),
+            statusMessage: pod.statusMessage,
+            restartCount: Int32(clamping: pod.restartCount),
+            image: pod.image,
+            imageId: pod.imageId.isEmpty ? nil : pod.imageId,
+            podIndex: Int64(pod.podIndex),
+            exitCode: pod.exitCode.map { Int32(clamping: $0) },
+            reason: pod.reason
+        )
+    }
+}
+
+extension Components.Schemas.ReplicaStatus.StatusPayload {
+    init(_ state: CoreReplicaState) {
+        switch state {
+        case .pending: self = .pending
+        case .starting: self = .starting
+        case .running: self = .running
+        case .succeeded: self = .succeeded
+        case .failing: self = .failing
+        case .failed: self = .failed
+        case .terminated: self = .terminated
+        case .stopped: self = .stopped
+        }
+    }
+}
+
+extension JobRequest {
+    /// The core's request for a `POST /jobs` body. Whether its values are acceptable is the
+    /// scheduler's to judge (`JobLaunchFactory`), so the rules live in one place.
+    init(_ description: Components.Schemas.JobScheduleDescription) {
+        self.init(
+            payload: description.payload,
+            jobId: description.jobId,
+            variables: description.variables?.additionalProperties,
+            requests: description.resources?.requests?.additionalProperties,
+            limits: description.resources?.limits?.additionalProperties,
+            timeLimitSeconds: description.timeLimitSeconds.map { Int($0) },
+            backoffLimit: description.backoffLimit.map { Int($0) },
+            command: description.command,
+            args: description.args,
+            imageTagName: description.imageTagName
+        )
+    }
+}

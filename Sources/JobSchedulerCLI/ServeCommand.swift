@@ -1,0 +1,155 @@
+import ArgumentParser
+import DockerEngine
+import Foundation
+import JobScheduler
+import JobSchedulerAPI
+import Logging
+import RadixConfig
+import ServiceLifecycle
+
+/// `job-scheduler serve`: runs the scheduler API of one job, or of every job of the config, each on its
+/// own port, in one process. Stops gracefully on SIGTERM or SIGINT; job containers keep running.
+public struct ServeCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the job-scheduler API of the jobs of a radixconfig.yaml.",
+        discussion: """
+            Without --job, every job of the file is served on its own schedulerPort. Every option can also be \
+            set through an environment variable (the option wins): JOB_SCHEDULER_CONFIG, JOB_SCHEDULER_JOB, \
+            JOB_SCHEDULER_ENV, JOB_SCHEDULER_PORT, JOB_SCHEDULER_HOST, JOB_SCHEDULER_HISTORY_LIMIT, \
+            JOB_SCHEDULER_NETWORK, JOB_SCHEDULER_STOP_GRACE_PERIOD. The engine is the one of DOCKER_HOST \
+            (unix:///path), by default unix:///var/run/docker.sock. SIGTERM or SIGINT stops the scheduler \
+            gracefully; running jobs go on and are found again at the next start.
+            """
+    )
+
+    @Option(name: .long, help: "Path of the radixconfig.yaml. (default: radixconfig.yaml)")
+    public var config: String?
+
+    @Option(name: .long, help: "Serve only this job. (default: every job)")
+    public var job: String?
+
+    @Option(name: .long, help: "Apply this environment's overrides (must be listed in spec.environments).")
+    public var env: String?
+
+    @Option(name: .long, help: "Listen on this port instead of the job's schedulerPort (only with --job).")
+    public var port: Int?
+
+    @Option(name: .long, help: "Address to listen on. (default: 0.0.0.0)")
+    public var host: String?
+
+    @Option(name: .customLong("history-limit"),
+            help: "How many succeeded and how many failed jobs are kept, each. (default: 10)")
+    public var historyLimit: Int?
+
+    @Option(name: .long, help: "Docker network the job containers join. (default: the engine's default bridge)")
+    public var network: String?
+
+    @Option(name: .customLong("stop-grace-period"),
+            help: "Seconds between the SIGTERM and the SIGKILL of a stopped job. (default: 30)")
+    public var stopGracePeriod: Int?
+
+    public init() {}
+
+    public func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            return handler
+        }
+        let status = await execute(environment: ProcessInfo.processInfo.environment, output: StandardOutput())
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// The command's work with its environment and output injected; returns the exit status once the
+    /// schedulers have stopped.
+    public func execute(environment: [String: String], output: some CommandOutput) async -> Int32 {
+        let logger = Logger(label: "job-scheduler")
+        let settings: ServeSettings
+        let application: RadixApplication
+        let jobs: [(job: ResolvedJob, port: Int)]
+        let host: DockerHost
+        do {
+            settings = try ServeSettings.resolve(self, environment: environment)
+            application = try loadApplication(settings, output: output)
+            jobs = try settings.jobs(of: application)
+            host = try DockerHost.fromEnvironment(environment)
+        } catch is ConfigLoadFailure {
+            return 1
+        } catch {
+            output.err("job-scheduler serve: \(error)")
+            return 1
+        }
+
+        let client = DockerEngineClient(host: host)
+        do {
+            try await client.ping()
+        } catch {
+            output.err("job-scheduler serve: cannot reach the Docker engine at \(host): \(Self.describe(error))")
+            return 1
+        }
+
+        var services: [any Service] = []
+        for (job, port) in jobs {
+            let configuration = SchedulerConfiguration(
+                applicationName: application.name,
+                job: job,
+                historyLimit: settings.historyLimit,
+                network: settings.network,
+                stopGracePeriod: .seconds(settings.stopGracePeriodSeconds)
+            )
+            do {
+                let app = try await buildApplication(
+                    configuration: configuration,
+                    runtime: DockerJobRuntime(client: client),
+                    server: APIServerOptions(host: settings.host, port: port),
+                    logger: logger
+                )
+                services.append(app)
+            } catch {
+                output.err("job-scheduler serve: job \(job.name): \(Self.describe(error))")
+                return 1
+            }
+            output.out("job \(job.name): serving \(application.name)/\(job.name) on \(settings.host):\(port)")
+        }
+
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        do {
+            try await group.run()
+        } catch {
+            output.err("job-scheduler serve: \(Self.describe(error))")
+            return 1
+        }
+        return 0
+    }
+
+    /// Loads and checks the config file, reporting its problems one per line like `validate` does.
+    private func loadApplication(_ settings: ServeSettings, output: some CommandOutput) throws -> RadixApplication {
+        do {
+            let application = try RadixConfigFile.load(path: settings.configPath)
+            if let env = settings.environment {
+                try EnvironmentSelection.check(env, in: application, fileName: settings.configPath)
+            }
+            return application
+        } catch {
+            for problem in error.problems { output.err(problem.description) }
+            throw ConfigLoadFailure()
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as any CustomStringConvertible: error.description
+        default: "\(error)"
+        }
+    }
+}
+
+/// The config's problems were already printed.
+private struct ConfigLoadFailure: Error {}

@@ -1,0 +1,105 @@
+import RadixConfig
+
+/// What `serve` runs, once the flags, their environment variables and the config file are combined:
+/// a flag wins over its variable, which wins over the default.
+public struct ServeSettings: Sendable, Equatable {
+    public var configPath: String
+    public var jobName: String?
+    public var environment: String?
+    public var port: Int?
+    public var host: String
+    public var historyLimit: Int
+    public var network: String?
+    public var stopGracePeriodSeconds: Int
+
+    public static let defaultHost = "0.0.0.0"
+    public static let defaultHistoryLimit = 10
+    public static let defaultStopGracePeriodSeconds = 30
+
+    /// One environment variable per flag, for running in a container.
+    public enum Variable {
+        public static let config = "JOB_SCHEDULER_CONFIG"
+        public static let job = "JOB_SCHEDULER_JOB"
+        public static let env = "JOB_SCHEDULER_ENV"
+        public static let port = "JOB_SCHEDULER_PORT"
+        public static let host = "JOB_SCHEDULER_HOST"
+        public static let historyLimit = "JOB_SCHEDULER_HISTORY_LIMIT"
+        public static let network = "JOB_SCHEDULER_NETWORK"
+        public static let stopGracePeriod = "JOB_SCHEDULER_STOP_GRACE_PERIOD"
+    }
+
+    /// A setting that cannot be used, said in one line.
+    public struct Problem: Error, Equatable, CustomStringConvertible {
+        public var description: String
+        public init(_ description: String) { self.description = description }
+    }
+
+    /// Combines the command's flags with the environment's variables and checks each value on its own.
+    public static func resolve(_ command: ServeCommand, environment: [String: String]) throws(Problem) -> ServeSettings {
+        func text(_ flag: String?, _ variable: String) -> String? {
+            if let flag { return flag }
+            guard let value = environment[variable], !value.isEmpty else { return nil }
+            return value
+        }
+        func number(_ flag: Int?, _ variable: String, _ name: String) throws(Problem) -> Int? {
+            if let flag { return flag }
+            guard let value = environment[variable], !value.isEmpty else { return nil }
+            guard let number = Int(value) else { throw Problem("\(variable)=\(value): \(name) must be a whole number") }
+            return number
+        }
+        let settings = ServeSettings(
+            configPath: text(command.config, Variable.config) ?? RadixConfigFile.defaultFileName,
+            jobName: text(command.job, Variable.job),
+            environment: text(command.env, Variable.env),
+            port: try number(command.port, Variable.port, "--port"),
+            host: text(command.host, Variable.host) ?? defaultHost,
+            historyLimit: try number(command.historyLimit, Variable.historyLimit, "--history-limit") ?? defaultHistoryLimit,
+            network: text(command.network, Variable.network),
+            stopGracePeriodSeconds: try number(command.stopGracePeriod, Variable.stopGracePeriod, "--stop-grace-period")
+                ?? defaultStopGracePeriodSeconds
+        )
+        try settings.check()
+        return settings
+    }
+
+    func check() throws(Problem) {
+        if let port {
+            guard jobName != nil else {
+                throw Problem("--port (or \(Variable.port)) needs --job (or \(Variable.job)): without it every job is served on its own schedulerPort")
+            }
+            guard (1...65535).contains(port) else { throw Problem("--port must be between 1 and 65535, got \(port)") }
+        }
+        guard historyLimit >= 1 else { throw Problem("--history-limit must be at least 1, got \(historyLimit)") }
+        guard stopGracePeriodSeconds >= 0 else {
+            throw Problem("--stop-grace-period must be 0 or more seconds, got \(stopGracePeriodSeconds)")
+        }
+        guard !host.isEmpty else { throw Problem("--host must not be empty") }
+    }
+
+    /// The jobs to serve, each with the port it listens on; checks them against the config.
+    public func jobs(of application: RadixApplication) throws(Problem) -> [(job: ResolvedJob, port: Int)] {
+        let definitions: [JobDefinition]
+        if let jobName {
+            guard let definition = application.job(named: jobName) else {
+                let known = application.jobs.map(\.name)
+                throw Problem("--job \(jobName) is not a job of \(configPath)"
+                    + (known.isEmpty ? " (it has no jobs)" : " (its jobs: \(known.joined(separator: ", ")))"))
+            }
+            definitions = [definition]
+        } else {
+            definitions = application.jobs
+            guard !definitions.isEmpty else { throw Problem("\(configPath) has no jobs to serve") }
+        }
+        let jobs = definitions.map { $0.resolved(for: environment) }
+        for job in jobs where job.image == nil {
+            throw Problem("job \(job.name) has no image: set spec.jobs[].image (an image built from \(job.src ?? "its src"))")
+        }
+        let served = jobs.map { (job: $0, port: port ?? $0.schedulerPort) }
+        var seen: [Int: String] = [:]
+        for (job, port) in served {
+            if let other = seen[port] { throw Problem("jobs \(other) and \(job.name) both use port \(port)") }
+            seen[port] = job.name
+        }
+        return served
+    }
+}

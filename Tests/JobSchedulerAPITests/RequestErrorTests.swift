@@ -1,0 +1,161 @@
+import DockerEngine
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import JobScheduler
+import Testing
+@testable import JobSchedulerAPI
+
+/// Whatever a client sends, the answer is a Radix Status body with a 4xx, never a 5xx.
+@Suite("jobs API errors")
+struct RequestErrorTests {
+    @Test func malformedJSONIs422Invalid() async throws {
+        try await APIFixture().run { client in
+            for body in [#"{"payload": "#, "not json", #"{"payload":"x"} trailing"#] {
+                let message = try await client.request(.post, "/api/v1/jobs", json: body).expectFailure(422, "Invalid")
+                #expect(message.hasPrefix("invalid request body: not valid JSON: "), "\(message)")
+            }
+            #expect(try await client.request(.get, "/api/v1/jobs").text == "[]")
+        }
+    }
+
+    @Test func wrongFieldTypesAre422NamingTheField() async throws {
+        try await APIFixture().run { client in
+            let cases: [(String, String)] = [
+                (#"{"timeLimitSeconds":"ten"}"#, "timeLimitSeconds"),
+                (#"{"backoffLimit":1.5}"#, "backoffLimit: 1.5 is not a whole number"),
+                (#"{"backoffLimit":99999999999}"#, "backoffLimit: 99999999999 does not fit in int32"),
+                (#"{"timeLimitSeconds":1e30}"#, "timeLimitSeconds"),
+                (#"{"payload":42}"#, "payload"),
+                (#"{"command":"sh"}"#, "command"),
+                (#"{"args":["a",1]}"#, "args[1]"),
+                (#"{"variables":{"A":1}}"#, "variables"),
+                (#"{"resources":{"limits":{"cpu":1}}}"#, "resources.limits"),
+                (#"[]"#, "found an array"),
+                (#""a string""#, "found a string"),
+            ]
+            for (body, field) in cases {
+                let message = try await client.request(.post, "/api/v1/jobs", json: body).expectFailure(422, "Invalid")
+                #expect(message.contains(field), "\(body) -> \(message)")
+            }
+        }
+    }
+
+    @Test func valuesTheSchedulerRefusesAre422() async throws {
+        try await APIFixture().run { client in
+            let message = try await client.request(.post, "/api/v1/jobs",
+                                                   json: #"{"timeLimitSeconds":0,"resources":{"limits":{"memory":"1Gb"}}}"#)
+                .expectFailure(422, "Invalid")
+            #expect(message.contains("timeLimitSeconds") && message.contains("memory"), "\(message)")
+        }
+    }
+
+    @Test func payloadForAJobWithoutPayloadPathIs400() async throws {
+        try await APIFixture(payloadPath: nil).run { client in
+            let message = try await client.request(.post, "/api/v1/jobs", json: #"{"payload":"x"}"#).expectFailure(400, "BadRequest")
+            #expect(message.contains("payload"), "\(message)")
+        }
+    }
+
+    @Test func imageTagForAnImageWithoutPlaceholderIs400() async throws {
+        try await APIFixture().run { client in
+            try await client.request(.post, "/api/v1/jobs", json: #"{"imageTagName":"v2"}"#).expectFailure(400, "BadRequest")
+        }
+    }
+
+    @Test func payloadOverOneMebibyteIs413() async throws {
+        try await APIFixture().run { client in
+            let payload = String(repeating: "a", count: 1_048_577)
+            let message = try await client.request(.post, "/api/v1/jobs", json: #"{"payload":"\#(payload)"}"#)
+                .expectFailure(413, "RequestEntityTooLarge")
+            #expect(message.contains("1048576"), "\(message)")
+            #expect(try await client.request(.get, "/api/v1/jobs").text == "[]")
+        }
+    }
+
+    @Test func bodyOverTheServerLimitIs413() async throws {
+        try await APIFixture(requestBodyLimit: 64 * 1024).run { client in
+            let payload = String(repeating: "a", count: 70 * 1024)
+            try await client.request(.post, "/api/v1/jobs", json: #"{"payload":"\#(payload)"}"#)
+                .expectFailure(413, "RequestEntityTooLarge")
+        }
+    }
+
+    @Test func aFullOneMebibytePayloadWithEscapesIsAccepted() async throws {
+        // Control characters take six bytes each in JSON: the body is far larger than the payload.
+        let fixture = APIFixture(script: "[ $(wc -c < /args/payload) -eq 1048576 ]")
+        try await fixture.run { client in
+            let payload = String(repeating: "\u{01}", count: 1_048_576)
+            let body = try JSONSerialization.data(withJSONObject: ["payload": payload])
+            #expect(body.count > 6_000_000)
+            let response = try await client.execute(uri: "/api/v1/jobs", method: .post,
+                                                    headers: [.contentType: "application/json"], body: ByteBuffer(data: body))
+            #expect(response.status == .ok, "\(response.status)")
+            let name = try #require(try response.object()["name"] as? String)
+            let done = try await client.waitFor(name, toBe: ["Succeeded", "Failed"])
+            #expect(done["status"] as? String == "Succeeded", "\(done)")
+        }
+    }
+
+    @Test func unknownRoutesAre404StatusBodies() async throws {
+        try await APIFixture().run { client in
+            for (method, path) in [(HTTPRequest.Method.get, "/"), (.get, "/api/v1/nothing"), (.get, "/api/v2/jobs"),
+                                   (.post, "/api/v1/jobs/a/b/c"), (.get, "/jobs")] {
+                let message = try await client.request(method, path).expectFailure(404, "NotFound")
+                #expect(message.contains(path), "\(message)")
+            }
+        }
+    }
+
+    @Test func aKnownPathWithAnotherMethodIs405() async throws {
+        try await APIFixture().run { client in
+            for (method, path, allowed) in [(HTTPRequest.Method.put, "/api/v1/jobs", "GET, POST"),
+                                            (.get, "/api/v1/jobs/stop", "POST"),
+                                            (.patch, "/api/v1/jobs/work-20260101000000-abcdefgh", "DELETE, GET"),
+                                            (.get, "/api/v1/jobs/x/stop", "POST"),
+                                            (.post, "/swagger.json", "GET")] {
+                let response = try await client.request(method, path)
+                try response.expectFailure(405, "MethodNotAllowed")
+                #expect(response.headers[.allow] == allowed, "\(method) \(path)")
+            }
+        }
+    }
+
+    @Test func anyContentTypeAndAcceptAreReadAsJSON() async throws {
+        try await APIFixture(script: "exit 0").run { client in
+            // What `curl -d` sends, and a client asking for HTML.
+            let response = try await client.request(.post, "/api/v1/jobs", json: #"{"jobId":"form"}"#,
+                                                    headers: [.contentType: "application/x-www-form-urlencoded", .accept: "text/html"])
+            #expect(response.status == .ok, "\(response.text)")
+            #expect(try response.object()["jobId"] as? String == "form")
+            let list = try await client.request(.get, "/api/v1/jobs", headers: [.accept: "text/plain"])
+            #expect(list.status == .ok)
+            #expect(list.headers[.contentType]?.hasPrefix("application/json") == true)
+        }
+    }
+
+    @Test func bodiesOfOperationsWithoutOneAreIgnored() async throws {
+        try await APIFixture().run { client in
+            let response = try await client.request(.get, "/api/v1/jobs", json: "this is not JSON")
+            #expect(response.status == .ok)
+            #expect(try await client.request(.post, "/api/v1/jobs/stop", json: "{").status == .ok)
+        }
+    }
+
+    @Test func anUnreachableEngineIs503() async throws {
+        let runtime = DockerJobRuntime(client: DockerEngineClient(host: DockerHost(socketPath: "/tmp/no-engine-\(UUID().uuidString).sock")))
+        let fixture = APIFixture()
+        await #expect(throws: SchedulerError.self) {
+            _ = try await buildApplication(configuration: fixture.configuration, runtime: runtime,
+                                           server: APIServerOptions(port: 0), logger: APIFixture.logger)
+        }
+        // A scheduler whose engine went away after it started answers 503 where it needs the engine.
+        let scheduler = JobScheduler(configuration: fixture.configuration, runtime: runtime, logger: APIFixture.logger)
+        let app = Application(router: try buildRouter(scheduler: scheduler))
+        try await app.test(.router) { client in
+            try await client.request(.post, "/api/v1/jobs", json: "{}").expectFailure(503, "ServiceUnavailable")
+            #expect(try await client.request(.get, "/api/v1/jobs").text == "[]")
+        }
+    }
+}

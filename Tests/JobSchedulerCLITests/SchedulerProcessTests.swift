@@ -1,0 +1,226 @@
+import DockerEngine
+import EngineTestSupport
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// The real `job-scheduler serve` process, killed and restarted: the job containers are the only
+/// state, so whatever happens to the process, every accepted job is reported right and runs once.
+@Suite("job-scheduler serve as a process", .serialized)
+struct SchedulerProcessTests {
+    static let engine = DockerEngineClient(host: (try? DockerHost.fromEnvironment(ProcessInfo.processInfo.environment))
+        ?? DockerHost(socketPath: DockerHost.defaultSocketPath))
+
+    /// One scheduler process for a throwaway application with a single job `work`.
+    final class Server: @unchecked Sendable {
+        // @unchecked: used from one test task at a time.
+        let application = "proc-\(UUID().uuidString.prefix(8).lowercased())"
+        let port = Int.random(in: 20_000..<40_000)
+        let folder: URL
+        let configPath: String
+        let logPath: String
+        var environment: [String: String] = [:]
+        var historyLimit = 10
+        private var pid: pid_t?
+
+        init(timeLimitSeconds: Int = 120) throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(application)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            configPath = folder.appendingPathComponent("radixconfig.yaml").path
+            logPath = folder.appendingPathComponent("serve.log").path
+            let yaml = """
+            apiVersion: radix.equinor.com/v1
+            kind: RadixApplication
+            metadata:
+              name: \(application)
+            spec:
+              environments:
+                - name: dev
+              jobs:
+                - name: work
+                  image: jobsched-busybox:latest
+                  schedulerPort: \(port)
+                  payload:
+                    path: /args
+                  command: ["sh", "-c", "sleep ${SLEEP:-0}; exit ${CODE:-0}"]
+                  timeLimitSeconds: \(timeLimitSeconds)
+            """
+            try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+        }
+
+        var baseURL: String { "http://127.0.0.1:\(port)/api/v1" }
+
+        func start() async throws {
+            let binary = try #require(JobSchedulerBinary.url()?.path, "job-scheduler binary not found next to the tests")
+            pid = try ChildProcess.spawnGroupLeader(
+                [binary, "serve", "--config", configPath, "--job", "work", "--host", "127.0.0.1", "--stop-grace-period", "1",
+                 "--history-limit", String(historyLimit)],
+                environment: environment, logFile: logPath)
+            for _ in 0..<300 {
+                if (try? await request("GET", "/jobs").status) == 200 { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            Issue.record("the scheduler did not answer; its log:\n\((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")")
+            throw CancellationError()
+        }
+
+        /// SIGKILL: no chance to clean anything up.
+        func crash() async {
+            guard let pid else { return }
+            _ = await ChildProcess.signalGroupAndWait(pid, SIGKILL)
+            self.pid = nil
+        }
+
+        /// SIGTERM; returns the exit status.
+        func terminate() async -> Int32 {
+            guard let pid else { return -1 }
+            let status = await ChildProcess.signalGroupAndWait(pid, SIGTERM)
+            self.pid = nil
+            return status
+        }
+
+        func request(_ method: String, _ path: String, json: [String: Any]? = nil) async throws -> (status: Int, body: Any?) {
+            var request = URLRequest(url: URL(string: baseURL + path)!)
+            request.httpMethod = method
+            request.timeoutInterval = 30
+            if let json {
+                request.httpBody = try JSONSerialization.data(withJSONObject: json)
+                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            }
+            let (data, response) = try await URLSession.shared.data(for: request)
+            let body = data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, body)
+        }
+
+        func job(_ name: String) async throws -> [String: Any] {
+            try await request("GET", "/jobs/\(name)").body as? [String: Any] ?? [:]
+        }
+
+        func submit(_ variables: [String: String], timeLimitSeconds: Int? = nil) async throws -> String {
+            var body: [String: Any] = ["payload": "p", "variables": variables]
+            if let timeLimitSeconds { body["timeLimitSeconds"] = timeLimitSeconds }
+            let (status, answer) = try await request("POST", "/jobs", json: body)
+            #expect(status == 200)
+            return try #require((answer as? [String: Any])?["name"] as? String)
+        }
+
+        func waitFor(_ name: String, _ states: Set<String>, timeout: Duration = .seconds(90)) async throws -> [String: Any] {
+            let end = ContinuousClock.now + timeout
+            var last: [String: Any] = [:]
+            while ContinuousClock.now < end {
+                last = (try? await job(name)) ?? [:]
+                if let status = last["status"] as? String, states.contains(status) { return last }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            Issue.record("\(name) never reached \(states); last: \(last)")
+            throw CancellationError()
+        }
+
+        func cleanUp() async {
+            if let pid { _ = await ChildProcess.signalGroupAndWait(pid, SIGKILL) }
+            pid = nil
+            if let containers = try? await engine.listContainers(all: true, labels: ["radix-app=\(application)"]) {
+                for container in containers { try? await engine.removeContainer(container.id, force: true) }
+            }
+            if let volumes = try? await engine.listVolumes(labels: ["radix-app=\(application)"]) {
+                for volume in volumes { try? await engine.removeVolume(name: volume.name, force: true) }
+            }
+            try? FileManager.default.removeItem(at: folder)
+        }
+    }
+
+    static func withServer(timeLimitSeconds: Int = 120, historyLimit: Int = 10, environment: [String: String] = [:],
+                           _ body: (Server) async throws -> Void) async throws {
+        let server = try Server(timeLimitSeconds: timeLimitSeconds)
+        server.environment = environment
+        server.historyLimit = historyLimit
+        do {
+            try await body(server)
+        } catch {
+            await server.cleanUp()
+            throw error
+        }
+        await server.cleanUp()
+    }
+
+    @Test func killedAndRestartedItReportsEveryJobRightAndRunsNoneTwice() async throws {
+        try await Self.withServer { server in
+            try await server.start()
+            let quick = try await server.submit([:])
+            let endsWhileDown = try await server.submit(["SLEEP": "2", "CODE": "4"])
+            let hitsDeadlineLater = try await server.submit(["SLEEP": "60"], timeLimitSeconds: 6)
+            _ = try await server.waitFor(quick, ["Succeeded"])
+            _ = try await server.waitFor(endsWhileDown, ["Running"])
+
+            await server.crash()
+            try await Task.sleep(for: .seconds(3))
+            try await server.start()
+
+            let listed = try await server.request("GET", "/jobs").body as? [[String: Any]] ?? []
+            #expect(Set(listed.compactMap { $0["name"] as? String }) == [quick, endsWhileDown, hitsDeadlineLater])
+            #expect(try await server.job(quick)["status"] as? String == "Succeeded")
+            let failed = try await server.job(endsWhileDown)
+            #expect(failed["status"] as? String == "Failed")
+            #expect(((failed["podStatuses"] as? [[String: Any]])?.first?["exitCode"] as? Int) == 4)
+            #expect(try await server.job(hitsDeadlineLater)["status"] as? String == "Running")
+
+            let killed = try await server.waitFor(hitsDeadlineLater, ["Failed", "Succeeded"], timeout: .seconds(30))
+            #expect(((killed["podStatuses"] as? [[String: Any]])?.first?["reason"] as? String) == "DeadlineExceeded")
+
+            // Each job ran exactly once: one container each, never restarted.
+            let containers = try await Self.engine.listContainers(all: true, labels: ["radix-app=\(server.application)"])
+            #expect(containers.count == 3)
+            for container in containers {
+                #expect(try await Self.engine.inspectContainer(container.id).restartCount == 0)
+            }
+        }
+    }
+
+    @Test func hundredConcurrentPostsGiveHundredJobsEachRunOnce() async throws {
+        try await Self.withServer(historyLimit: 100) { server in
+            try await server.start()
+            let names = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<100 { group.addTask { try await server.submit([:]) } }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(Set(names).count == 100)
+            for name in names { _ = try await server.waitFor(name, ["Succeeded", "Failed"], timeout: .seconds(180)) }
+            let containers = try await Self.engine.listContainers(all: true, labels: ["radix-app=\(server.application)"])
+            #expect(Set(containers.flatMap(\.names)) == Set(names))
+            let listed = try await server.request("GET", "/jobs").body as? [[String: Any]] ?? []
+            #expect(listed.count == 100)
+            #expect(listed.allSatisfy { $0["status"] as? String == "Succeeded" && ($0["failed"] as? Int ?? 0) == 0 })
+        }
+    }
+
+    @Test func engineRestartIsFollowedWithoutRestartingTheScheduler() async throws {
+        let proxy = try SocketProxy(target: Self.engine.host.socketPath)
+        defer { proxy.stop() }
+        try await Self.withServer(environment: ["DOCKER_HOST": "unix://\(proxy.socketPath)"]) { server in
+            try await server.start()
+            let job = try await server.submit(["SLEEP": "2", "CODE": "7"])
+            _ = try await server.waitFor(job, ["Running"])
+            proxy.stop()
+            try await Task.sleep(for: .seconds(3))  // the job ends while the engine is unreachable
+            // Reads keep answering from the index while the engine is away.
+            #expect(try await server.job(job)["status"] as? String == "Running")
+            try proxy.start()
+            let done = try await server.waitFor(job, ["Failed", "Succeeded"], timeout: .seconds(30))
+            #expect(done["status"] as? String == "Failed")
+            #expect(((done["podStatuses"] as? [[String: Any]])?.first?["exitCode"] as? Int) == 7)
+        }
+    }
+
+    @Test func sigtermStopsTheSchedulerButNotItsJobs() async throws {
+        try await Self.withServer { server in
+            try await server.start()
+            let job = try await server.submit(["SLEEP": "30"])
+            _ = try await server.waitFor(job, ["Running"])
+            let status = await server.terminate()
+            #expect(status == 0, "exit status \(status)")
+            #expect(try await Self.engine.inspectContainer(job).state.running)
+        }
+    }
+}
