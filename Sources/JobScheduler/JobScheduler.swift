@@ -11,6 +11,7 @@ public actor JobScheduler {
     let runtime: any JobRuntime
     let logger: Logger
     private let selector: JobSelector
+    private let metrics: SchedulerMetrics
 
     private struct Record {
         var observation: JobObservation
@@ -40,6 +41,7 @@ public actor JobScheduler {
         self.configuration = configuration
         self.runtime = runtime
         self.selector = configuration.selector
+        self.metrics = SchedulerMetrics(job: configuration.job.name)
         var logger = logger
         logger[metadataKey: "job"] = "\(configuration.job.name)"
         self.logger = logger
@@ -83,6 +85,7 @@ public actor JobScheduler {
             try await runtime.create(launch)
         } catch {
             logger.error("job could not be created", metadata: ["jobName": "\(name)", "error": "\(error)"])
+            if error is DockerEngineError { metrics.engineErrors.increment() }
             throw Self.schedulerError(from: error, creating: launch)
         }
         // The container exists with its payload: the job is accepted and will run even if this
@@ -106,6 +109,7 @@ public actor JobScheduler {
             // A start the engine refuses (no such executable) shows in the container's state; an
             // unreachable engine leaves the job waiting for the next reconcile.
             logger.warning("job could not be started", metadata: ["jobName": "\(name)", "error": "\(error)"])
+            metrics.engineErrors.increment()
         }
         await refresh(name)
     }
@@ -199,7 +203,10 @@ public actor JobScheduler {
                     logger.warning("reconcile failed", metadata: ["error": "\(error)"])
                 }
             case .disconnected(let reason):
-                if engineConnected { logger.error("lost the engine's events; reconnecting", metadata: ["error": "\(reason)"]) }
+                if engineConnected {
+                    logger.error("lost the engine's events; reconnecting", metadata: ["error": "\(reason)"])
+                    metrics.engineErrors.increment()
+                }
                 engineConnected = false
             case .jobChanged(let name):
                 Task { await self.refresh(name) }
@@ -223,6 +230,7 @@ public actor JobScheduler {
             }
         } catch {
             logger.warning("could not read job from the engine", metadata: ["jobName": "\(name)", "error": "\(error)"])
+            metrics.engineErrors.increment()
         }
     }
 
@@ -241,7 +249,9 @@ public actor JobScheduler {
         records[name] = record
 
         let state = record.status.state
+        metrics.recordTransition(from: previous, to: record.status, observation: observation)
         if previous != state {
+            metrics.running.record(records.values.filter { $0.status.state == .running || $0.status.state == .stopping }.count)
             logger.info("job is \(state.rawValue)", metadata: [
                 "jobName": "\(name)", "status": "\(state.rawValue)", "previous": "\(previous?.rawValue ?? "-")",
                 "message": "\(record.status.message ?? "")",
