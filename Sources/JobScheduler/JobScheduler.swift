@@ -7,7 +7,7 @@ import Logging
 /// events, read by GET without touching the engine. Engine I/O happens outside the actor's
 /// critical sections; results carry a ticket so an older observation never overwrites a newer one.
 public actor JobScheduler {
-    public let configuration: SchedulerConfiguration
+    public nonisolated let configuration: SchedulerConfiguration
     let runtime: any JobRuntime
     let logger: Logger
     private let selector: JobSelector

@@ -123,7 +123,7 @@ extension TestClientProtocol {
 
     /// Polls `GET /jobs/{name}` until the job's status is one of `states`; returns that status.
     @discardableResult
-    func waitFor(_ name: String, toBe states: Set<String>, timeout: Duration = .seconds(30)) async throws -> [String: Any] {
+    func waitFor(_ name: String, toBe states: Set<String>, timeout: Duration = .seconds(120)) async throws -> [String: Any] {
         let deadline = ContinuousClock.now + timeout
         var last: [String: Any] = [:]
         while ContinuousClock.now < deadline {

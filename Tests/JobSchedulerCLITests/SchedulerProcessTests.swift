@@ -178,7 +178,7 @@ struct SchedulerProcessTests {
         }
     }
 
-    @Test func hundredConcurrentPostsGiveHundredJobsEachRunOnce() async throws {
+    @Test func burstOfHundredConcurrentPostsGivesHundredJobsEachRunOnce() async throws {
         try await Self.withServer(historyLimit: 100) { server in
             try await server.start()
             let names = try await withThrowingTaskGroup(of: String.self) { group in

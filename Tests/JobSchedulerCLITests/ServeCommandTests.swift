@@ -108,7 +108,7 @@ struct ServeCommandProcessTests {
             #expect(status == 200, "\(created)")
             let name = try #require(created["name"] as? String)
             var state = ""
-            for _ in 0..<300 where !["Succeeded", "Failed"].contains(state) {
+            for _ in 0..<1200 where !["Succeeded", "Failed"].contains(state) {
                 try await Task.sleep(for: .milliseconds(100))
                 state = try await ServeProcess.http("GET", "\(base)/jobs/\(name)").body["status"] as? String ?? ""
             }
@@ -117,7 +117,7 @@ struct ServeCommandProcessTests {
             // A job still running when the scheduler stops goes on running.
             let (_, long) = try await ServeProcess.http("POST", "\(base)/jobs", body: #"{"command":["sleep","300"]}"#)
             let longName = try #require(long["name"] as? String)
-            for _ in 0..<300 where state != "Running" {
+            for _ in 0..<1200 where state != "Running" {
                 try await Task.sleep(for: .milliseconds(100))
                 state = try await ServeProcess.http("GET", "\(base)/jobs/\(longName)").body["status"] as? String ?? ""
             }

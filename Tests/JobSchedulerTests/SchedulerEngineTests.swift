@@ -191,7 +191,7 @@ struct SchedulerEngineTests {
         }
     }
 
-    @Test func concurrentSubmissionsGiveDistinctJobsEachRunOnce() async throws {
+    @Test func burstOfConcurrentSubmissionsGivesDistinctJobsEachRunOnce() async throws {
         // Each job appends to its own log line count; a job run twice would show a restart or a second container.
         try await withScheduler(script: "echo ran", historyLimit: 200) { harness in
             let names = try await withThrowingTaskGroup(of: String.self) { group in
