@@ -18,6 +18,9 @@ final class CurlMultiLoop: @unchecked Sendable {
         CurlGlobal.initializeOnce()
         guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed") }
         self.multi = multi
+        // Keep a few idle connections for reuse, not every one a burst opened (each is a socket
+        // to dockerd and memory on both sides).
+        ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, 16)
         let thread = Thread { [unowned self] in self.run() }
         thread.name = "docker-engine-curl"
         thread.start()
