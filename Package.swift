@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "RadixConfig", targets: ["RadixConfig"]),
         .library(name: "JobScheduler", targets: ["JobScheduler"]),
         .library(name: "JobSchedulerAPI", targets: ["JobSchedulerAPI"]),
+        .library(name: "JobSchedulerClient", targets: ["JobSchedulerClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,6 +26,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-openapi-urlsession", from: "1.4.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // libcurl headers plus tiny shims for its variadic C functions.
@@ -73,12 +77,25 @@ let package = Package(
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strictSwift,
             plugins: [
                 .plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator"),
                 .plugin(name: "EmbedOpenAPIDocument"),
             ]
+        ),
+        // A Swift client of the HTTP API, generated from the same swagger.json (its openapi.json is a symlink
+        // to it) with swift-openapi-generator, over URLSession. `Client.make(baseURL:)` builds one.
+        .target(
+            name: "JobSchedulerClient",
+            dependencies: [
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+            ],
+            swiftSettings: strictSwift,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
         // Turns the target's openapi.json into a Swift source holding its bytes.
         .plugin(
@@ -97,6 +114,8 @@ let package = Package(
                 "RadixConfig",
                 "JobScheduler",
                 "JobSchedulerAPI",
+                "JobSchedulerClient",
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
                 "DockerEngine",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -142,6 +161,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                "JobSchedulerClient",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ],
             swiftSettings: strictSwift
         ),

@@ -24,6 +24,8 @@ else
     swift test --skip-build --skip '[Bb]urst' || status=$?
     swift test --skip-build --filter '[Bb]urst' || status=$?
 fi
+# The contract proven from outside: spec validator, schemathesis on a live scheduler, a generated Python client.
+bash scripts/check-api.sh || status=$?
 
 # Tests remove what they create; anything left is a bug worth seeing, and is cleaned up here.
 # (The example application, radix-example, may be running for real and is left alone.)

@@ -31,9 +31,9 @@ public actor JobScheduler {
     /// Jobs with a stop or a deadline kill in flight, so they are not sent twice.
     private var ending: Set<String> = []
     private var deadlineTimers: [String: Task<Void, Never>] = [:]
-    /// Jobs deleted or dropped from history, with the ticket of that moment: an observation asked for
-    /// before it (still showing the container) must not bring the job back.
-    private var forgotten: [String: UInt64] = [:]
+    /// Jobs deleted, dropped from history or seen removed: names are never reused, so no later
+    /// observation (of a container still being removed) may bring one back.
+    private var forgotten: Set<String> = []
     private var nextTicket: UInt64 = 0
     public private(set) var engineConnected = false
 
@@ -80,7 +80,6 @@ public actor JobScheduler {
 
         launching.insert(name)
         defer { launching.remove(name) }
-        let ticket = takeTicket()
         do {
             try await runtime.create(launch)
         } catch {
@@ -92,7 +91,9 @@ public actor JobScheduler {
         // process dies now (reconcile starts accepted jobs).
         let observation = JobObservation(name: name, jobId: launch.jobId, image: launch.image, created: Date(), runState: .created,
                                          timeLimitSeconds: launch.timeLimitSeconds, backoffLimit: launch.backoffLimit)
-        apply(observation, ticket: ticket)
+        // The ticket is taken now, not before the create: a reconcile that listed the engine while the
+        // create was under way must not count this job as gone.
+        apply(observation, ticket: takeTicket())
         logger.info("job accepted", metadata: ["jobName": "\(name)"])
         Task { await self.startAccepted(name) }
         return records[name]?.status ?? JobStatusDerivation.status(of: observation)
@@ -237,7 +238,7 @@ public actor JobScheduler {
     private func apply(_ observation: JobObservation, ticket: UInt64) {
         let name = observation.name
         if let existing = records[name], existing.ticket > ticket { return }
-        if let gone = forgotten[name], gone >= ticket { return }
+        if forgotten.contains(name) { return }
         var record = records[name] ?? Record(observation: observation, status: JobStatus(name: name, state: .waiting), ticket: ticket)
         let previous = records[name]?.status.state
         // A stop request is only ever added, and our own record of it may be ahead of an observation made earlier.
@@ -273,7 +274,8 @@ public actor JobScheduler {
         let name = observation.name
         deadlineTimers[name] = Task {
             let delay = deadline.timeIntervalSinceNow
-            if delay > 0 { try? await Task.sleep(for: .milliseconds(Int64(delay * 1000))) }
+            // Clamped: a time limit of years must not overflow the sleep (it is re-armed after restarts anyway).
+            if delay > 0 { try? await Task.sleep(for: .milliseconds(Int64(min(delay, 3_153_600_000) * 1000))) }
             guard !Task.isCancelled else { return }
             self.deadlineReached(name)
         }
@@ -338,8 +340,8 @@ public actor JobScheduler {
         records[name] = nil
         startsIssued.remove(name)
         deadlineTimers.removeValue(forKey: name)?.cancel()
-        if forgotten.count >= 10_000 { forgotten.removeAll() }  // bounded: only in-flight observations matter
-        forgotten[name] = takeTicket()
+        if forgotten.count >= 100_000 { forgotten.removeAll() }  // bounded; only recent names still have containers
+        forgotten.insert(name)
     }
 
     private func takeTicket() -> UInt64 {

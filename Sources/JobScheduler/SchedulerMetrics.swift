@@ -32,7 +32,8 @@ struct SchedulerMetrics: Sendable {
     /// changes happened before this process watched them.
     func recordTransition(from previous: JobState?, to status: JobStatus, observation: JobObservation, now: Date = Date()) {
         guard let previous, previous != status.state else { return }
-        if status.state == .running && previous == .waiting {
+        // Counted once, when the job leaves Waiting having started (a quick job may go straight to its end).
+        if previous == .waiting && status.state != .waiting && observation.startedAt != nil {
             started.increment()
             if let created = observation.created, let startedAt = observation.startedAt, startedAt >= created {
                 startDelay.recordNanoseconds(Int64(startedAt.timeIntervalSince(created) * 1e9))

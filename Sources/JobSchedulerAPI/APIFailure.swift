@@ -1,8 +1,8 @@
-internal import Foundation
+import Foundation
 import HTTPTypes
 import Hummingbird
 import JobScheduler
-internal import OpenAPIRuntime
+import OpenAPIRuntime
 
 /// Any error on its way to a client, classified into the Radix Status body that answers it: the HTTP
 /// status, Radix's CamelCase `reason` and a message saying what went wrong.
@@ -24,7 +24,10 @@ struct APIFailure: Error, Equatable {
             self = failure
         case let error as ServerError:
             // The generated code wraps everything (decoding, handler and middleware errors) in ServerError.
-            if let known = Self.classify(error.underlyingError) {
+            if let decoding = error.underlyingError as? DecodingError, !Self.operationsWithBody.contains(error.operationID) {
+                // Not a body: a query or path parameter that does not decode as its schema says.
+                self.init(status: .badRequest, message: "invalid parameter: \(DecodingErrorDescription.describe(decoding))")
+            } else if let known = Self.classify(error.underlyingError) {
                 self = known
             } else if (400..<500).contains(error.httpStatus.code) {
                 self.init(status: error.httpStatus, message: error.causeDescription)
@@ -39,6 +42,9 @@ struct APIFailure: Error, Equatable {
             self = Self.classify(error) ?? .internalError
         }
     }
+
+    /// The operations that read a request body: a decoding error anywhere else is a parameter's.
+    static let operationsWithBody: Set<String> = [Operations.CreateJob.id]
 
     /// The errors whose meaning is known wherever they were thrown.
     private static func classify(_ error: any Error) -> APIFailure? {

@@ -1,4 +1,4 @@
-internal import Foundation
+import Foundation
 import JobScheduler
 
 // Conversions between the generated API types and the core's types. Field names and meanings are

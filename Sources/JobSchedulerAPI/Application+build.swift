@@ -3,7 +3,8 @@ import Hummingbird
 import JobScheduler
 import Logging
 import OpenAPIHummingbird
-internal import OpenAPIRuntime
+import OpenAPIRuntime
+import Prometheus
 
 /// Where and how one scheduler's API listens.
 public struct APIServerOptions: Sendable {
@@ -28,6 +29,10 @@ public struct APIServerOptions: Sendable {
 /// application. Running the application serves the API and follows the engine's events; it stops on
 /// graceful shutdown and leaves the job containers running.
 ///
+/// `GET /metrics` shows `PrometheusMetrics.registry`. Unless the process did so already, this
+/// bootstraps swift-metrics with it (`PrometheusMetrics.bootstrap()`) before the scheduler makes its
+/// metrics; a process that wants another metrics backend bootstraps it before calling this.
+///
 /// - Throws: `SchedulerError.engineUnavailable` when the engine cannot be reached.
 public func buildApplication(
     configuration: SchedulerConfiguration,
@@ -35,11 +40,18 @@ public func buildApplication(
     server: APIServerOptions,
     logger: Logger
 ) async throws -> some ApplicationProtocol {
+    PrometheusMetrics.bootstrap()
     var logger = logger
     logger[metadataKey: "job"] = .string(configuration.job.name)
     let scheduler = JobScheduler(configuration: configuration, runtime: runtime, logger: logger)
     try await scheduler.reconcile()
-    let router = try buildRouter(scheduler: scheduler, requestBodyLimit: server.requestBodyLimit)
+    // The Docker runtime's engine can be asked directly whether it answers.
+    var ping: (@Sendable () async throws -> Void)?
+    if let docker = runtime as? DockerJobRuntime {
+        let client = docker.client
+        ping = { try await client.ping() }
+    }
+    let router = try await buildRouter(scheduler: scheduler, requestBodyLimit: server.requestBodyLimit, enginePing: ping)
     return Application(
         router: router,
         configuration: ApplicationConfiguration(
@@ -51,20 +63,29 @@ public func buildApplication(
     )
 }
 
-/// The routes of one scheduler: the generated `/api/v1` operations, `GET /swagger.json`, and the
-/// Radix Status body for every error, unknown routes included.
+/// The routes of one scheduler: the generated `/api/v1` operations, `GET /health` and `GET /metrics`,
+/// the contract at `GET /swagger.json` and its page at `GET /`, and the Radix Status body for every
+/// error, unknown routes included.
+///
+/// - Parameters:
+///   - enginePing: asks the engine whether it answers, for `GET /health` (beside the scheduler's
+///     `engineConnected`); nil to rely on `engineConnected` alone.
+///   - metrics: the registry `GET /metrics` shows.
 public func buildRouter(
     scheduler: JobScheduler,
-    requestBodyLimit: Int = APIServerOptions.defaultRequestBodyLimit
-) throws -> Router<BasicRequestContext> {
+    requestBodyLimit: Int = APIServerOptions.defaultRequestBodyLimit,
+    enginePing: (@Sendable () async throws -> Void)? = nil,
+    metrics: PrometheusCollectorRegistry = PrometheusMetrics.registry
+) async throws -> Router<BasicRequestContext> {
     let router = Router()
     let serverURL = try Servers.Server1.url()
-    // Added first, so it also wraps the answer for unknown routes.
-    router.add(middleware: RadixStatusMiddleware(routes: RouteTable(
-        document: OpenAPIDocument.bytes, basePath: serverURL.path, extra: [(OpenAPIDocument.path, "GET")]
-    )))
+    let basePath = serverURL.path == "/" ? "" : serverURL.path
+    // Added first, so they also wrap the answer for unknown routes; the metrics see the final status.
+    router.add(middleware: RequestMetricsMiddleware(job: await scheduler.configuration.job.name))
+    router.add(middleware: RadixStatusMiddleware(routes: RouteTable(document: OpenAPIDocument.bytes, basePath: basePath)))
     router.get(RouterPath(OpenAPIDocument.path)) { _, _ in OpenAPIDocument.response() }
-    let api = JobsAPI(scheduler: scheduler)
+    router.get(RouterPath(APIPage.path)) { _, _ in APIPage.response() }
+    let api = JobsAPI(scheduler: scheduler, health: EngineHealth(scheduler: scheduler, ping: enginePing), metrics: metrics)
     try api.registerHandlers(
         on: router,
         serverURL: serverURL,
@@ -72,9 +93,13 @@ public func buildRouter(
         middlewares: [
             RequestBodyMiddleware(
                 limit: requestBodyLimit,
-                operationsWithBody: [Operations.CreateJob.id],
+                operationsWithBody: APIFailure.operationsWithBody,
                 diagnosis: RequestBodyDiagnosis(document: OpenAPIDocument.bytes, schema: "JobScheduleDescription")
             ),
+            TextContentTypeMiddleware(contentTypes: [
+                Operations.GetJobLogs.id: "text/plain; charset=utf-8",
+                Operations.GetMetrics.id: "text/plain; version=0.0.4; charset=utf-8",
+            ]),
             NullTimestampsMiddleware(
                 responseSchemas: [
                     Operations.CreateJob.id: "JobStatus",

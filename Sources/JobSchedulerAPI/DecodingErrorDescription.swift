@@ -1,4 +1,4 @@
-internal import Foundation
+import Foundation
 
 /// Says in one line what is wrong with a request body that failed to decode, naming the field:
 /// `timeLimitSeconds: Expected to decode Int64 but found a string instead.`

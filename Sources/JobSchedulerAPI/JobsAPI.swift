@@ -1,15 +1,42 @@
+import Foundation
 import JobScheduler
+import OpenAPIRuntime
+import Prometheus
 
-/// The `/api/v1` operations of swagger.json, implemented on one job's scheduler. Each answers with the
-/// responses the contract documents for it; an error it does not document is thrown, and
-/// `RadixStatusMiddleware` still answers it with a Status body of the right code.
+/// The operations of swagger.json that the generator builds the server of (the `Job` and `Monitoring`
+/// tags), implemented on one job's scheduler. Each answers with the responses the contract documents
+/// for it; an error it does not document is thrown, and `RadixStatusMiddleware` still answers it with
+/// a Status body of the right code.
 struct JobsAPI: APIProtocol {
     let scheduler: JobScheduler
+    let health: EngineHealth
+    let metrics: PrometheusCollectorRegistry
+
+    /// swagger.json's maximum for `timeLimitSeconds` (about 68 years).
+    static let maximumTimeLimitSeconds: Int64 = 2_147_483_647
 
     func createJob(_ input: Operations.CreateJob.Input) async throws -> Operations.CreateJob.Output {
-        let request = switch input.body {
-        case .none: JobRequest()
-        case .json(let description): JobRequest(description)
+        let request: JobRequest
+        switch input.body {
+        case .none:
+            request = JobRequest()
+        case .json(let description):
+            if let image = description.image {
+                // Radix's scheduler has no such field; a client sending one expects an image we would not run.
+                let job = await scheduler.configuration.job
+                let configured = (job.imageTemplate ?? job.image).map { "its configured image \($0)" } ?? "the image configured in radixconfig.yaml"
+                let given = image.count > 100 ? image.prefix(100) + "…" : Substring(image)
+                let message = "image cannot be chosen in a job request (got \"\(given)\"): job \(job.name) always runs \(configured)"
+                    + " (imageTagName picks the tag of an image configured with an {imageTagName} placeholder)"
+                return .badRequest(.init(body: .json(APIFailure(status: .badRequest, message: message).body)))
+            }
+            if let limit = description.timeLimitSeconds, limit > Self.maximumTimeLimitSeconds {
+                // The contract's maximum: a deadline further away than that is no deadline, and the
+                // scheduler's timer cannot hold it.
+                let message = "invalid job request: timeLimitSeconds: must be at most \(Self.maximumTimeLimitSeconds), got \(limit)"
+                return .unprocessableContent(.init(body: .json(APIFailure(status: .unprocessableContent, reason: "Invalid", message: message).body)))
+            }
+            request = JobRequest(description)
         }
         do {
             let status = try await scheduler.submit(request)
@@ -39,7 +66,6 @@ struct JobsAPI: APIProtocol {
             let body = StatusBody.failure(error)
             switch error.httpStatus {
             case 404: return .notFound(.init(body: .json(body)))
-            case 503: return .serviceUnavailable(.init(body: .json(body)))
             default: throw error
             }
         }
@@ -90,5 +116,56 @@ struct JobsAPI: APIProtocol {
             default: throw error
             }
         }
+    }
+
+    func getJobLogs(_ input: Operations.GetJobLogs.Input) async throws -> Operations.GetJobLogs.Output {
+        let query = input.query
+        var problems: [String] = []
+        if let tail = query.tail, tail < 0 { problems.append("tail: must be 0 or more, got \(tail)") }
+        var since: Date?
+        if let text = query.since {
+            since = LogSince.parse(text)
+            if since == nil { problems.append("since: not an RFC 3339 date-time or Unix seconds: \(text)") }
+        }
+        if !problems.isEmpty {
+            let failure = APIFailure(status: .badRequest, message: problems.joined(separator: "; "))
+            return .badRequest(.init(body: .json(failure.body)))
+        }
+        let streams: Set<JobLogChunk.Stream> = switch query.stream ?? .all {
+        case .all: [.stdout, .stderr]
+        case .stdout: [.stdout]
+        case .stderr: [.stderr]
+        }
+        let reader = JobLogReader(
+            scheduler: scheduler,
+            name: input.path.jobName,
+            options: JobLogOptions(tail: query.tail.map { Int(clamping: $0) }, since: since,
+                                   timestamps: query.timestamps ?? false, follow: query.follow ?? false),
+            streams: streams
+        )
+        do {
+            let output = try await reader.open()
+            return .ok(.init(body: .plainText(HTTPBody(output, length: .unknown, iterationBehavior: .single))))
+        } catch {
+            let body = StatusBody.failure(error)
+            switch error.httpStatus {
+            case 404: return .notFound(.init(body: .json(body)))
+            case 503: return .serviceUnavailable(.init(body: .json(body)))
+            default: throw error
+            }
+        }
+    }
+
+    func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
+        let problems = await health.problems()
+        guard problems.isEmpty else {
+            let failure = APIFailure(status: .serviceUnavailable, message: problems.joined(separator: "; "))
+            return .serviceUnavailable(.init(body: .json(failure.body)))
+        }
+        return .ok(.init(body: .json(StatusBody.success("the scheduler reaches its Docker engine"))))
+    }
+
+    func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {
+        .ok(.init(body: .plainText(HTTPBody(metrics.emitToBuffer()))))
     }
 }

@@ -1,6 +1,6 @@
-internal import Foundation
+import Foundation
 import HTTPTypes
-internal import OpenAPIRuntime
+import OpenAPIRuntime
 
 /// Sends the properties the contract marks `nullable` as an explicit `null` when they have no value
 /// (a timestamp not known yet), where the generated types would leave them out: Radix clients read

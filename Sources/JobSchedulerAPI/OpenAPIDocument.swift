@@ -1,4 +1,4 @@
-internal import Foundation
+import Foundation
 import Hummingbird
 
 /// The API's own contract, served at `GET /swagger.json`: the bytes of the top-level swagger.json, the

@@ -1,4 +1,4 @@
-internal import Foundation
+import Foundation
 
 /// Says what is wrong with a request body when the JSON decoder only says "The given data was not valid
 /// JSON." (Foundation's decoder says so for bad syntax, and also for a number that does not fit its

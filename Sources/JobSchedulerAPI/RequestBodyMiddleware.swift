@@ -1,5 +1,5 @@
 import HTTPTypes
-internal import OpenAPIRuntime
+import OpenAPIRuntime
 
 /// Prepares requests for the generated server code the way Radix's scheduler reads them:
 /// - the body of an operation that takes one is read up to `limit` bytes (more is a 413), and read as

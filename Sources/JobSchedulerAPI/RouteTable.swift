@@ -1,4 +1,4 @@
-internal import Foundation
+import Foundation
 
 /// The routes the server answers, read from the contract (plus the ones served beside it), so that a
 /// known path asked with a method it does not take is told apart from a path that does not exist:

@@ -1,4 +1,4 @@
-internal import Foundation
+import Foundation
 import HTTPTypes
 import Hummingbird
 import JobScheduler

@@ -57,6 +57,8 @@ public struct ServeCommand: AsyncParsableCommand {
             handler.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
             return handler
         }
+        // swift-metrics once per process, before any scheduler makes its metrics: GET /metrics shows them.
+        PrometheusMetrics.bootstrap()
         let status = await execute(environment: ProcessInfo.processInfo.environment, output: StandardOutput())
         if status != 0 { throw ExitCode(status) }
     }

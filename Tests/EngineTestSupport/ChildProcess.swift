@@ -7,19 +7,40 @@ import Foundation
 public enum ChildProcess {
     /// Runs a command to completion on a thread of its own; returns its exit status and stdout.
     public static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let result = try await run(arguments, input: nil)
+        return (result.status, result.stdout)
+    }
+
+    /// Runs a command to completion on a thread of its own, with `input` on its stdin and these
+    /// variables added to its environment; returns its exit status, stdout and stderr.
+    public static func run(_ arguments: [String], input: Data?, environment: [String: String] = [:]) async throws
+        -> (status: Int32, stdout: String, stderr: String) {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
                 process.arguments = arguments
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = FileHandle.nullDevice
+                process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+                // Files, not pipes, for the output: nothing blocks on a full pipe.
+                let folder = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString)")
                 do {
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                    defer { try? FileManager.default.removeItem(at: folder) }
+                    let out = folder.appendingPathComponent("out"), err = folder.appendingPathComponent("err")
+                    FileManager.default.createFile(atPath: out.path, contents: nil)
+                    FileManager.default.createFile(atPath: err.path, contents: nil)
+                    process.standardOutput = try FileHandle(forWritingTo: out)
+                    process.standardError = try FileHandle(forWritingTo: err)
+                    let stdin = Pipe()
+                    process.standardInput = input == nil ? FileHandle.nullDevice : stdin
                     try process.run()
-                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                    if let input {
+                        stdin.fileHandleForWriting.write(input)
+                        try stdin.fileHandleForWriting.close()
+                    }
                     process.waitUntilExit()
-                    continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
+                    let stdout = try String(contentsOf: out, encoding: .utf8), stderr = try String(contentsOf: err, encoding: .utf8)
+                    continuation.resume(returning: (process.terminationStatus, stdout, stderr))
                 } catch {
                     continuation.resume(throwing: error)
                 }

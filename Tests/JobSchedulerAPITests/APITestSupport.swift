@@ -14,25 +14,32 @@ import Testing
 /// `jobsched-busybox:latest`, built FROM scratch by scripts/build-images.sh.
 enum TestEngine {
     static let image = "jobsched-busybox:latest"
-    static let client = DockerEngineClient(host: (try? DockerHost.fromEnvironment(ProcessInfo.processInfo.environment))
-        ?? DockerHost(socketPath: DockerHost.defaultSocketPath))
+    static let host = (try? DockerHost.fromEnvironment(ProcessInfo.processInfo.environment))
+        ?? DockerHost(socketPath: DockerHost.defaultSocketPath)
+    static let client = DockerEngineClient(host: host)
+    static var socketPath: String { host.socketPath }
 }
 
 /// One scheduler API for a throwaway application: a unique application name per test, so tests never
 /// see each other's containers, and every container and volume of it removed at the end.
 struct APIFixture {
     let applicationName = "api-\(UUID().uuidString.prefix(8).lowercased())"
+    /// The job's name: metrics carry it, so tests that read them give their own.
+    var jobName = "work"
     var script = "exit 0"
     var payloadPath: String? = "/args"
     var historyLimit = 10
+    var backoffLimit = 0
     var stopGracePeriod: Duration = .seconds(2)
     var requestBodyLimit = APIServerOptions.defaultRequestBodyLimit
     var host = "127.0.0.1"
     var port = 0
+    /// The runtime the scheduler uses: the test engine's, unless a test routes it elsewhere (a proxy).
+    var runtime: (any JobRuntime)?
 
     var job: ResolvedJob {
-        ResolvedJob(name: "work", image: TestEngine.image, schedulerPort: 8000, payloadPath: payloadPath,
-                    timeLimitSeconds: 120, command: ["sh", "-c", script])
+        ResolvedJob(name: jobName, image: TestEngine.image, schedulerPort: 8000, payloadPath: payloadPath,
+                    timeLimitSeconds: 120, backoffLimit: backoffLimit, command: ["sh", "-c", script])
     }
 
     var configuration: SchedulerConfiguration {
@@ -50,20 +57,38 @@ struct APIFixture {
     /// the test's application left in the engine, whether the test passed or not.
     @discardableResult
     func run<T: Sendable>(_ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+        // swift-metrics is bootstrapped once for the whole test process, before any scheduler exists.
+        PrometheusMetrics.bootstrap()
         do {
             let app = try await buildApplication(
                 configuration: configuration,
-                runtime: DockerJobRuntime(client: TestEngine.client),
+                runtime: runtime ?? DockerJobRuntime(client: TestEngine.client),
                 server: APIServerOptions(host: host, port: port, requestBodyLimit: requestBodyLimit),
                 logger: Self.logger
             )
-            let result = try await app.test(setup) { client in try await body(client) }
+            let result = try await app.test(setup) { client in
+                try await Self.waitUntilFollowingEvents(client)
+                return try await body(client)
+            }
             await removeLeftovers()
             return result
         } catch {
             await removeLeftovers()
             throw error
         }
+    }
+
+    /// Waits until `GET /health` says the scheduler follows its engine's events. The scheduler
+    /// reconciles when its event stream connects; a job submitted while that first reconcile lists
+    /// the containers can be dropped from the index (a race in the core, reported), so tests start
+    /// once the stream is connected.
+    static func waitUntilFollowingEvents(_ client: any TestClientProtocol) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if try await client.execute(uri: "/health", method: .get, headers: [:], body: nil).status == .ok { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw WaitTimedOut(description: "the scheduler did not follow its engine's events within 30 s")
     }
 
     /// Removes the application's containers and volumes with the docker CLI.

@@ -51,6 +51,27 @@ struct RequestErrorTests {
         }
     }
 
+    @Test func aTimeLimitOverTheContractsMaximumIs422() async throws {
+        try await APIFixture().run { client in
+            for limit in ["2147483648", "9223372036854775807"] {
+                let message = try await client.request(.post, "/api/v1/jobs", json: #"{"timeLimitSeconds":\#(limit)}"#).expectFailure(422, "Invalid")
+                #expect(message.contains("timeLimitSeconds: must be at most 2147483647"), "\(message)")
+            }
+            let name = try await client.submit(#"{"timeLimitSeconds":2147483647}"#)
+            try await client.waitFor(name, toBe: ["Succeeded"])
+        }
+    }
+
+    @Test func anImageIsRefusedWith400() async throws {
+        try await APIFixture().run { client in
+            let message = try await client.request(.post, "/api/v1/jobs", json: #"{"image":"docker.io/library/alpine:3"}"#).expectFailure(400, "BadRequest")
+            #expect(message.contains("image cannot be chosen") && message.contains(TestEngine.image), "\(message)")
+            // null is the same as leaving it out.
+            let name = try await client.submit(#"{"image":null}"#)
+            try await client.waitFor(name, toBe: ["Succeeded"])
+        }
+    }
+
     @Test func payloadForAJobWithoutPayloadPathIs400() async throws {
         try await APIFixture(payloadPath: nil).run { client in
             let message = try await client.request(.post, "/api/v1/jobs", json: #"{"payload":"x"}"#).expectFailure(400, "BadRequest")
@@ -100,8 +121,8 @@ struct RequestErrorTests {
 
     @Test func unknownRoutesAre404StatusBodies() async throws {
         try await APIFixture().run { client in
-            for (method, path) in [(HTTPRequest.Method.get, "/"), (.get, "/api/v1/nothing"), (.get, "/api/v2/jobs"),
-                                   (.post, "/api/v1/jobs/a/b/c"), (.get, "/jobs")] {
+            for (method, path) in [(HTTPRequest.Method.get, "/index.html"), (.get, "/api/v1/nothing"), (.get, "/api/v2/jobs"),
+                                   (.post, "/api/v1/jobs/a/b/c"), (.get, "/jobs"), (.get, "/api/v1/jobs/x/logs/more")] {
                 let message = try await client.request(method, path).expectFailure(404, "NotFound")
                 #expect(message.contains(path), "\(message)")
             }
@@ -114,7 +135,11 @@ struct RequestErrorTests {
                                             (.get, "/api/v1/jobs/stop", "POST"),
                                             (.patch, "/api/v1/jobs/work-20260101000000-abcdefgh", "DELETE, GET"),
                                             (.get, "/api/v1/jobs/x/stop", "POST"),
-                                            (.post, "/swagger.json", "GET")] {
+                                            (.delete, "/api/v1/jobs/x/logs", "GET"),
+                                            (.post, "/swagger.json", "GET"),
+                                            (.post, "/", "GET"),
+                                            (.post, "/health", "GET"),
+                                            (.put, "/metrics", "GET")] {
                 let response = try await client.request(method, path)
                 try response.expectFailure(405, "MethodNotAllowed")
                 #expect(response.headers[.allow] == allowed, "\(method) \(path)")
@@ -151,8 +176,9 @@ struct RequestErrorTests {
                                            server: APIServerOptions(port: 0), logger: APIFixture.logger)
         }
         // A scheduler whose engine went away after it started answers 503 where it needs the engine.
+        PrometheusMetrics.bootstrap()
         let scheduler = JobScheduler(configuration: fixture.configuration, runtime: runtime, logger: APIFixture.logger)
-        let app = Application(router: try buildRouter(scheduler: scheduler))
+        let app = Application(router: try await buildRouter(scheduler: scheduler))
         try await app.test(.router) { client in
             try await client.request(.post, "/api/v1/jobs", json: "{}").expectFailure(503, "ServiceUnavailable")
             #expect(try await client.request(.get, "/api/v1/jobs").text == "[]")

@@ -44,7 +44,7 @@ struct SchedulerProcessTests {
                   schedulerPort: \(port)
                   payload:
                     path: /args
-                  command: ["sh", "-c", "sleep ${SLEEP:-0}; exit ${CODE:-0}"]
+                  command: ["sh", "-c", "cat /args/payload 2>/dev/null; echo; echo to-stderr >&2; sleep ${SLEEP:-0}; exit ${CODE:-0}"]
                   timeLimitSeconds: \(timeLimitSeconds)
             """
             try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
@@ -221,6 +221,63 @@ struct SchedulerProcessTests {
             let status = await server.terminate()
             #expect(status == 0, "exit status \(status)")
             #expect(try await Self.engine.inspectContainer(job).state.running)
+        }
+    }
+
+    /// `job-scheduler jobs ...` against the live scheduler.
+    func jobs(_ server: Server, _ arguments: [String], input: String? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let binary = try #require(JobSchedulerBinary.url()?.path)
+        return try await ChildProcess.run([binary, "jobs"] + arguments, input: input.map { Data($0.utf8) },
+                                          environment: ["JOB_SCHEDULER_URL": "http://127.0.0.1:\(server.port)"])
+    }
+
+    @Test func terminalClientRunsWaitsAndManagesJobs() async throws {
+        try await Self.withServer { server in
+            try await server.start()
+            // run: payload from stdin, waits, streams the job's output, exits 0 on success.
+            let run = try await jobs(server, ["run", "--payload-file", "-", "--job-id", "cli-1", "--env", "SLEEP=1", "--wait", "--logs"],
+                                     input: "payload from stdin ✓")
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("payload from stdin ✓"))
+            #expect(run.stderr.contains("Running"))
+            #expect(run.stderr.contains("Succeeded"))
+            let name = try #require(run.stderr.split(separator: ":").first.map(String.init))
+
+            // A failing job: exit 1 and the reason on stderr.
+            let failing = try await jobs(server, ["run", "--env", "CODE=3", "--wait"])
+            #expect(failing.status == 1)
+            #expect(failing.stderr.contains("Failed"))
+            #expect(failing.stderr.contains("exit code 3"))
+
+            // list and show, as a table and as JSON.
+            let table = try await jobs(server, ["list"])
+            #expect(table.status == 0)
+            #expect(table.stdout.hasPrefix("NAME"))
+            #expect(table.stdout.contains(name))
+            let listed = try JSONSerialization.jsonObject(with: Data(try await jobs(server, ["list", "--json"]).stdout.utf8)) as? [[String: Any]]
+            #expect(listed?.count == 2)
+            let shown = try await jobs(server, ["show", name])
+            #expect(shown.stdout.contains("Status:") && shown.stdout.contains("Succeeded") && shown.stdout.contains("cli-1"))
+            let json = try JSONSerialization.jsonObject(with: Data(try await jobs(server, ["show", name, "--json"]).stdout.utf8)) as? [String: Any]
+            #expect(json?["jobId"] as? String == "cli-1")
+
+            // logs, one stream at a time.
+            let stdoutOnly = try await jobs(server, ["logs", name, "--stream", "stdout"])
+            #expect(stdoutOnly.stdout == "payload from stdin ✓\n")
+            let stderrOnly = try await jobs(server, ["logs", name, "--stream", "stderr"])
+            #expect(stderrOnly.stdout == "to-stderr\n")
+
+            // Errors come back as one line from the API's Status, with a non-zero exit.
+            let stopEnded = try await jobs(server, ["stop", name])
+            #expect(stopEnded.status == 1)
+            #expect(stopEnded.stderr.contains("already ended"))
+            #expect(try await jobs(server, ["delete", name]).status == 0)
+            let gone = try await jobs(server, ["show", name])
+            #expect(gone.status == 1)
+            #expect(gone.stderr.contains("not found"))
+            let unreachable = try await ChildProcess.run([try #require(JobSchedulerBinary.url()?.path), "jobs", "list", "--url", "http://127.0.0.1:1"], input: nil)
+            #expect(unreachable.status == 1)
+            #expect(unreachable.stderr.hasPrefix("error: cannot reach the scheduler at http://127.0.0.1:1"))
         }
     }
 }

@@ -1,0 +1,170 @@
+import Foundation
+import JobScheduler
+
+/// `GET /api/v1/jobs/{jobName}/logs`: a job's output as the bytes of a text/plain answer.
+///
+/// Without `follow` it is the engine's answer, filtered to the streams asked for. With `follow` it
+/// goes on until the job has ended, not only its container: a job still waiting is waited for, and
+/// when a failed attempt is retried (the engine restarts the same container, which ends the engine's
+/// follow) the output of the next attempt is followed too. For that the engine is always asked for
+/// timestamps, which say where to resume and which lines were already sent, and they are cut off
+/// again unless the client asked for them.
+struct JobLogReader: Sendable {
+    let scheduler: JobScheduler
+    let name: String
+    let options: JobLogOptions
+    let streams: Set<JobLogChunk.Stream>
+    /// Between two looks at the job's state while waiting for it to start or to be retried.
+    var pollInterval: Duration = .milliseconds(100)
+
+    /// The output. Throws before anything is sent when the job is unknown (404) or the engine fails (503).
+    func open() async throws(SchedulerError) -> AsyncThrowingStream<ArraySlice<UInt8>, any Error> {
+        if !options.follow {
+            let chunks = try await scheduler.logs(named: name, options: options)
+            let streams = streams
+            return AsyncThrowingStream { continuation in
+                let task = Task {
+                    do {
+                        for try await chunk in chunks where streams.contains(chunk.stream) && !chunk.bytes.isEmpty {
+                            continuation.yield(chunk.bytes[...])
+                        }
+                        continuation.finish()
+                    } catch {
+                        continuation.finish(throwing: error)
+                    }
+                }
+                continuation.onTermination = { _ in task.cancel() }
+            }
+        }
+        // Known now, or a 404 before the answer starts.
+        _ = try await scheduler.job(named: name)
+        let reader = self
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    try await reader.follow(into: continuation)
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    private func follow(into continuation: AsyncThrowingStream<ArraySlice<UInt8>, any Error>.Continuation) async throws {
+        var since = options.since
+        var tail = options.tail
+        var last: LogTimestamp?
+        while !Task.isCancelled {
+            guard let state = await state() else { return }  // deleted meanwhile
+            if state == .waiting {
+                try await Task.sleep(for: pollInterval)
+                continue
+            }
+            do {
+                let engineOptions = JobLogOptions(tail: tail, since: since, timestamps: true, follow: true)
+                for try await chunk in try await scheduler.logs(named: name, options: engineOptions) {
+                    let (stamp, text) = LogTimestamp.split(chunk.bytes)
+                    if let stamp {
+                        if let last, stamp <= last { continue }  // sent before the engine's follow was resumed
+                        last = stamp
+                    }
+                    guard streams.contains(chunk.stream) else { continue }
+                    let bytes = options.timestamps ? chunk.bytes[...] : text
+                    if !bytes.isEmpty { continuation.yield(bytes) }
+                }
+            } catch {
+                // A container removed under the follow (the job deleted, or dropped from history) cuts
+                // the engine's stream, or makes it refuse the next one: that is the end of the job's
+                // output, not a failure. The scheduler learns of it a moment after the engine.
+                let deadline = ContinuousClock.now + .seconds(2)
+                repeat {
+                    guard let state = await self.state(), !state.isTerminal else { return }
+                    try await Task.sleep(for: pollInterval)
+                } while ContinuousClock.now < deadline
+                throw error
+            }
+            // The container stopped: the job ended, or an attempt failed and another follows.
+            guard let state = await self.state(), !state.isTerminal else { return }
+            // Resume just before the last line sent (the engine's `since` is coarser than its stamps).
+            if let last { since = last.date.addingTimeInterval(-0.000_001) }
+            tail = nil
+            try await Task.sleep(for: pollInterval)
+        }
+    }
+
+    private func state() async -> JobState? {
+        try? await scheduler.job(named: name).state
+    }
+}
+
+/// The engine's timestamp at the start of a log line (`2026-11-22T06:12:01.123456789Z `, RFC 3339 in
+/// UTC with up to nine decimals, trailing zeros left out), exact to the nanosecond so lines compare
+/// right.
+struct LogTimestamp: Comparable, Sendable {
+    var seconds: Int64
+    var nanoseconds: Int32
+
+    var date: Date { Date(timeIntervalSince1970: Double(seconds) + Double(nanoseconds) / 1e9) }
+
+    static func < (a: Self, b: Self) -> Bool { (a.seconds, a.nanoseconds) < (b.seconds, b.nanoseconds) }
+
+    /// The line's timestamp and the line without it; nil and the whole line when it starts with none.
+    static func split(_ bytes: [UInt8]) -> (LogTimestamp?, ArraySlice<UInt8>) {
+        guard let space = bytes.prefix(40).firstIndex(of: 0x20),
+              let stamp = parse(bytes[..<space]) else { return (nil, bytes[...]) }
+        return (stamp, bytes[(space + 1)...])
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fraction]Z`.
+    static func parse(_ text: ArraySlice<UInt8>) -> LogTimestamp? {
+        let bytes = Array(text)
+        guard bytes.count >= 20, bytes.last == UInt8(ascii: "Z"), bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+              bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in bytes[range] {
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        var nanoseconds = 0
+        let fractionEnd = bytes.count - 1
+        if fractionEnd > 19 {
+            guard bytes[19] == UInt8(ascii: "."), fractionEnd - 20 <= 9, fractionEnd > 20, let fraction = number(20..<fractionEnd) else { return nil }
+            nanoseconds = fraction
+            for _ in 0..<(9 - (fractionEnd - 20)) { nanoseconds *= 10 }
+        }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        return LogTimestamp(seconds: seconds, nanoseconds: Int32(nanoseconds))
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+}
+
+/// Reads the `since` query parameter: RFC 3339 (`2026-11-22T06:12:01Z`, with a fraction or an offset)
+/// or Unix time in seconds (`1795327921`, `1795327921.5`).
+enum LogSince {
+    static func parse(_ text: String) -> Date? {
+        if text.wholeMatch(of: /[0-9]{1,12}(\.[0-9]{1,9})?/) != nil { return Double(text).map(Date.init(timeIntervalSince1970:)) }
+        let normalized = text.uppercased()
+        for style in [Date.ISO8601FormatStyle(includingFractionalSeconds: true), Date.ISO8601FormatStyle()] {
+            if let date = try? style.parse(normalized) { return date }
+        }
+        return nil
+    }
+}
