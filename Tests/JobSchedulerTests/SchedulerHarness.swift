@@ -22,7 +22,7 @@ struct SchedulerHarness {
     init(script: String, payloadPath: String? = "/args", timeLimitSeconds: Int = 120, backoffLimit: Int = 0,
          historyLimit: Int = 10, stopGracePeriod: Duration = .seconds(2), applicationName: String? = nil,
          network: String? = nil, ports: [PortDefinition] = [], resources: ResourceRequirements = ResourceRequirements(),
-         engine: DockerEngineClient = SchedulerHarness.engine) async throws {
+         engine: DockerEngineClient = SchedulerHarness.engine, logger: Logger? = nil) async throws {
         self.applicationName = applicationName ?? "t-\(UUID().uuidString.prefix(8).lowercased())"
         let job = ResolvedJob(name: "work", image: Self.image, schedulerPort: 8000, payloadPath: payloadPath, ports: ports,
                               variables: ["FROM_CONFIG": "config"], resources: resources, timeLimitSeconds: timeLimitSeconds, backoffLimit: backoffLimit,
@@ -31,8 +31,9 @@ struct SchedulerHarness {
                                                network: network, stopGracePeriod: stopGracePeriod)
         runtime = DockerJobRuntime(client: engine)
         try await runtime.prepare(network: network, selector: configuration.selector)
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
+        var quiet = Logger(label: "test")
+        quiet.logLevel = .warning
+        let logger = logger ?? quiet
         let scheduler = JobScheduler(configuration: configuration, runtime: runtime, logger: logger)
         self.scheduler = scheduler
         try await scheduler.reconcile()
