@@ -83,7 +83,7 @@ struct APIFixture {
     /// the containers can be dropped from the index (a race in the core, reported), so tests start
     /// once the stream is connected.
     static func waitUntilFollowingEvents(_ client: any TestClientProtocol) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(120)
         while ContinuousClock.now < deadline {
             if try await client.execute(uri: "/health", method: .get, headers: [:], body: nil).status == .ok { return }
             try await Task.sleep(for: .milliseconds(20))

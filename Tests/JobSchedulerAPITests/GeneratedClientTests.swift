@@ -21,7 +21,7 @@ struct GeneratedClientTests {
 
     /// Polls `getJob` until the job is in one of `states`.
     static func waitFor(_ name: String, in client: Client, toBe states: Set<Components.Schemas.JobStatus.StatusPayload>,
-                        timeout: Duration = .seconds(30)) async throws -> Components.Schemas.JobStatus {
+                        timeout: Duration = .seconds(120)) async throws -> Components.Schemas.JobStatus {
         let deadline = ContinuousClock.now + timeout
         var last: Components.Schemas.JobStatus?
         while ContinuousClock.now < deadline {
@@ -72,12 +72,12 @@ struct GeneratedClientTests {
             let stopped = try await client.stopJob(path: .init(jobName: first.name)).ok.body.json
             #expect(stopped.status == .success)
             #expect(stopped.message?.contains(first.name) == true)
-            let end = try await Self.waitFor(first.name, in: client, toBe: [.stopped], timeout: .seconds(20))
+            let end = try await Self.waitFor(first.name, in: client, toBe: [.stopped], timeout: .seconds(120))
             #expect(end.ended != nil)
 
             let all = try await client.stopAllJobs().ok.body.json
             #expect(all.message?.contains(second.name) == true, "\(all)")
-            _ = try await Self.waitFor(second.name, in: client, toBe: [.stopped], timeout: .seconds(20))
+            _ = try await Self.waitFor(second.name, in: client, toBe: [.stopped], timeout: .seconds(120))
             let nothing = try await client.stopAllJobs().ok.body.json
             #expect(nothing.message == "no job is waiting or running, nothing to stop")
         }

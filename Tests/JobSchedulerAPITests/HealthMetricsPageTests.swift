@@ -12,7 +12,7 @@ import Testing
 @Suite("health, metrics and the API page")
 struct HealthMetricsPageTests {
     /// Polls `GET /health` until it answers `code`.
-    static func waitForHealth(_ client: any TestClientProtocol, _ code: Int, timeout: Duration = .seconds(20)) async throws -> TestResponse {
+    static func waitForHealth(_ client: any TestClientProtocol, _ code: Int, timeout: Duration = .seconds(60)) async throws -> TestResponse {
         let deadline = ContinuousClock.now + timeout
         var last: TestResponse?
         while ContinuousClock.now < deadline {

@@ -133,7 +133,7 @@ struct JobLifecycleTests {
 
             let state = try await client.status(of: name)["status"] as? String
             #expect(state == "Stopping" || state == "Stopped")
-            let done = try await client.waitFor(name, toBe: ["Stopped"], timeout: .seconds(20))
+            let done = try await client.waitFor(name, toBe: ["Stopped"], timeout: .seconds(120))
             #expect(isTimestamp(done["ended"]))
 
             // An ended job cannot be stopped.
@@ -166,8 +166,8 @@ struct JobLifecycleTests {
             #expect(response.status == .ok, "\(response.text)")
             let message = try #require(try response.object()["message"] as? String)
             #expect(message.contains(first) && message.contains(second), "\(message)")
-            try await client.waitFor(first, toBe: ["Stopped"], timeout: .seconds(20))
-            try await client.waitFor(second, toBe: ["Stopped"], timeout: .seconds(20))
+            try await client.waitFor(first, toBe: ["Stopped"], timeout: .seconds(120))
+            try await client.waitFor(second, toBe: ["Stopped"], timeout: .seconds(120))
         }
     }
 }

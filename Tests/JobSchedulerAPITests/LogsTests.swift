@@ -129,7 +129,7 @@ struct LogsTests {
             #expect(early.contains("200 OK"), "\(early)")
             #expect(try await client.status(of: name)["status"] as? String == "Running")
             #expect(!early.contains("finished"))
-            let whole = try await stream.read(until: "finished\n", timeout: .seconds(20))
+            let whole = try await stream.read(until: "finished\n", timeout: .seconds(120))
             #expect(whole.contains("finished\n"))
         }
     }
