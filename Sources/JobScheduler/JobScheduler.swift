@@ -104,13 +104,21 @@ public actor JobScheduler {
         guard let record = records[name], record.observation.runState == .created, !record.observation.stopRequested,
               !startsIssued.contains(name) else { return }
         startsIssued.insert(name)
-        do {
-            try await runtime.start(name: name)
-        } catch {
-            // A start the engine refuses (no such executable) shows in the container's state; an
-            // unreachable engine leaves the job waiting for the next reconcile.
-            logger.warning("job could not be started", metadata: ["jobName": "\(name)", "error": "\(error)"])
-            metrics.engineErrors.increment()
+        // A start the engine refuses (no such executable) shows in the container's state. One lost to a
+        // transport failure (a timeout on a loaded engine) is retried, but only while the container has
+        // never started: a start whose answer was lost must not run the job a second time.
+        for attempt in 0..<5 {
+            do {
+                try await runtime.start(name: name)
+                break
+            } catch {
+                logger.warning("job could not be started", metadata: ["jobName": "\(name)", "error": "\(error)", "attempt": "\(attempt + 1)"])
+                metrics.engineErrors.increment()
+                guard case DockerEngineError.transport = error, attempt < 4 else { break }
+                try? await Task.sleep(for: .milliseconds(500 << attempt))
+                guard let observed = try? await runtime.observe(name: name, selector: selector), observed.runState == .created,
+                      observed.engineError.isEmpty, records[name]?.observation.stopRequested == false else { break }
+            }
         }
         await refresh(name)
     }
