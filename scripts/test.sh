@@ -16,16 +16,27 @@ before=$(test_containers)
 
 swift build --build-tests
 status=0
+# Every test's output is kept too, so that the failures can be repeated at the end, where a long
+# log's reader looks first.
+log=$(mktemp /tmp/jobsched-test.XXXXXX)
+trap 'rm -f "$log"' EXIT
+run_tests() { swift test --skip-build "$@" 2>&1 | tee -a "$log"; }
 if [ $# -gt 0 ]; then
-    swift test --skip-build "$@" || status=$?
+    run_tests "$@" || status=$?
 else
     # The bursts (100 jobs at once) run on their own, after the rest: on 2 cores they would
     # otherwise slow every other test's containers down.
-    swift test --skip-build --skip '[Bb]urst' || status=$?
-    swift test --skip-build --filter '[Bb]urst' || status=$?
+    run_tests --skip '[Bb]urst' || status=$?
+    run_tests --filter '[Bb]urst' || status=$?
 fi
 # The contract proven from outside: spec validator, schemathesis on a live scheduler, a generated Python client.
 bash scripts/check-api.sh || status=$?
+if [ $# -eq 0 ]; then
+    # The example application in containers (deploy/): the scheduler's image built by deploy/Dockerfile
+    # (debug: a third of a release build's time, and the test is about behaviour), docker-compose up,
+    # the backend's job through http://compute:8000, docker-compose down leaving nothing behind.
+    CONFIGURATION=${CONFIGURATION:-debug} bash scripts/compose-test.sh || status=$?
+fi
 
 # Tests remove what they create; anything left is a bug worth seeing, and is cleaned up here.
 # (The example application, radix-example, may be running for real and is left alone.)
@@ -34,5 +45,9 @@ if [ -n "$leftovers" ]; then
     echo "test: tests left $(echo "$leftovers" | wc -l) container(s) behind; removing them" >&2
     docker rm -f $leftovers >/dev/null
     status=1
+fi
+if [ $status -ne 0 ]; then
+    echo "test: FAILED; the failures reported by the tests:" >&2
+    grep -E '✘|recorded an issue|error:|Fatal error|Test run with' "$log" | grep -v 'passed after' | tail -n 60 >&2 || true
 fi
 exit $status
