@@ -212,7 +212,10 @@ public struct DockerJobRuntime: JobRuntime {
                         guard let name = event.attributes[JobLabels.jobName] else { continue }
                         switch event.action {
                         case "destroy": continuation.yield(.jobRemoved(name: name))
-                        case "create", "start", "die", "stop", "kill", "oom", "restart", "pause", "unpause", "update":
+                        case "start": continuation.yield(.jobStarted(name: name, at: event.time))
+                        case "die" where event.exitCode != nil:
+                            continuation.yield(.jobExited(name: name, exitCode: event.exitCode ?? 0, at: event.time))
+                        case "create", "die", "stop", "kill", "oom", "restart", "pause", "unpause", "update":
                             continuation.yield(.jobChanged(name: name))
                         default: continue  // exec, attach, archive and other events change nothing we report
                         }

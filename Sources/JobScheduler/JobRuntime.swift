@@ -115,6 +115,10 @@ public enum RuntimeEvent: Sendable, Equatable {
     case disconnected(String)
     /// Something happened to this job's container.
     case jobChanged(name: String)
+    /// The job's container started (first start or a retry), at `at` by the engine's clock.
+    case jobStarted(name: String, at: Date)
+    /// The job's container exited with `exitCode`, at `at` by the engine's clock.
+    case jobExited(name: String, exitCode: Int, at: Date)
     /// This job's container is gone.
     case jobRemoved(name: String)
 }

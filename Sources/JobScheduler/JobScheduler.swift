@@ -219,6 +219,12 @@ public actor JobScheduler {
                 engineConnected = false
             case .jobChanged(let name):
                 Task { await self.refresh(name) }
+            case .jobStarted(let name, let time):
+                started(name, at: time)
+                Task { await self.refresh(name) }
+            case .jobExited(let name, let exitCode, let time):
+                exited(name, exitCode: exitCode, at: time)
+                Task { await self.refresh(name) }
             case .jobRemoved(let name):
                 if !launching.contains(name), records[name] != nil {
                     forget(name)
@@ -243,10 +249,50 @@ public actor JobScheduler {
         }
     }
 
+    // The engine answers an inspection of a container that just exited only once it has cleaned it up
+    // (network and mounts: a hundred milliseconds and more), and a start or an exit is all most status
+    // changes are. So the events' own facts are applied at once, where they alone decide the status;
+    // the inspection each event also starts follows and has the last word.
+
+    /// A first start: the job runs from `time` on.
+    private func started(_ name: String, at time: Date) {
+        guard let record = records[name], record.observation.runState == .created, record.observation.engineError.isEmpty,
+              !record.observation.stopRequested else { return }
+        var observation = record.observation
+        observation.runState = .running
+        observation.startedAt = time
+        apply(observation, ticket: takeTicket())
+    }
+
+    /// An exit after which the engine will not start the container again: the job has ended.
+    private func exited(_ name: String, exitCode: Int, at time: Date) {
+        // (Only once an inspection has filled in what the events do not carry: a finished job's status is complete.)
+        guard let record = records[name], record.observation.runState == .running, !record.observation.imageID.isEmpty else { return }
+        var observation = record.observation
+        // The engine retries (on-failure) a non-zero exit while retries are left, unless the job was
+        // stopped (the scheduler then removes the restart policy first).
+        let retryPossible = exitCode != 0 && observation.restartCount < observation.backoffLimit
+            && !observation.stopRequested && !record.deadlineKilled
+        guard !retryPossible else { return }
+        observation.runState = .exited
+        observation.exitCode = exitCode
+        observation.finishedAt = time
+        apply(observation, ticket: takeTicket())
+    }
+
     private func apply(_ observation: JobObservation, ticket: UInt64) {
         let name = observation.name
-        if let existing = records[name], existing.ticket > ticket { return }
         if forgotten.contains(name) { return }
+        if var existing = records[name], existing.ticket > ticket {
+            // Too old to say what state the job is in; but what never changes still fills a gap that
+            // an event's facts (applied meanwhile) left.
+            if existing.observation.imageID.isEmpty && !observation.imageID.isEmpty {
+                existing.observation.imageID = observation.imageID
+                existing.status = JobStatusDerivation.status(of: existing.observation, deadlineKilled: existing.deadlineKilled)
+                records[name] = existing
+            }
+            return
+        }
         var record = records[name] ?? Record(observation: observation, status: JobStatus(name: name, state: .waiting), ticket: ticket)
         let previous = records[name]?.status.state
         // A stop request is only ever added, and our own record of it may be ahead of an observation made earlier.

@@ -22,7 +22,8 @@ struct SchedulerHarness {
     init(script: String, payloadPath: String? = "/args", timeLimitSeconds: Int = 120, backoffLimit: Int = 0,
          historyLimit: Int = 10, stopGracePeriod: Duration = .seconds(2), applicationName: String? = nil,
          network: String? = nil, ports: [PortDefinition] = [], resources: ResourceRequirements = ResourceRequirements(),
-         engine: DockerEngineClient = SchedulerHarness.engine, logger: Logger? = nil) async throws {
+         engine: DockerEngineClient = SchedulerHarness.engine, logger: Logger? = nil,
+         wrapRuntime: (DockerJobRuntime) -> any JobRuntime = { $0 }) async throws {
         self.applicationName = applicationName ?? "t-\(UUID().uuidString.prefix(8).lowercased())"
         let job = ResolvedJob(name: "work", image: Self.image, schedulerPort: 8000, payloadPath: payloadPath, ports: ports,
                               variables: ["FROM_CONFIG": "config"], resources: resources, timeLimitSeconds: timeLimitSeconds, backoffLimit: backoffLimit,
@@ -34,7 +35,7 @@ struct SchedulerHarness {
         var quiet = Logger(label: "test")
         quiet.logLevel = .warning
         let logger = logger ?? quiet
-        let scheduler = JobScheduler(configuration: configuration, runtime: runtime, logger: logger)
+        let scheduler = JobScheduler(configuration: configuration, runtime: wrapRuntime(runtime), logger: logger)
         self.scheduler = scheduler
         try await scheduler.reconcile()
         events = Task { await scheduler.run() }
