@@ -7,7 +7,7 @@ let strictSwift: [SwiftSetting] = [
 
 let package = Package(
     name: "radix-job-scheduler",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "job-scheduler", targets: ["job-scheduler"]),
         .library(name: "DockerEngine", targets: ["DockerEngine"]),

@@ -138,8 +138,13 @@ public struct DockerJobRuntime: JobRuntime {
             // The payload is uploaded after the container is created: only a complete file shows the
             // submission finished (and was answered).
             let path = (directory.hasSuffix("/") ? directory : directory + "/") + "payload"
-            let size = try? await client.statPath(details.id, path: path).size
-            submissionComplete = size == expected
+            // Only a missing file says the upload never finished: any other failure (an engine busy
+            // starting the container, say) is thrown, so no accepted job is taken for a half-made one.
+            do {
+                submissionComplete = try await client.statPath(details.id, path: path).size == expected
+            } catch DockerEngineError.notFound {
+                submissionComplete = false
+            }
         }
         return JobObservation(
             name: details.name,

@@ -22,7 +22,12 @@ public actor JobScheduler {
         var deadlineKilled = false
     }
 
-    private var records: [String: Record] = [:]
+    private var records: [String: Record] = [:] {
+        didSet { revision &+= 1 }
+    }
+    /// Changes whenever any job's status may have changed, so that what a reader made of the jobs
+    /// (an encoded answer) can be kept until it is stale.
+    public private(set) var revision: UInt64 = 0
     /// Jobs whose submission is under way: their container may exist half-made.
     private var launching: Set<String> = []
     /// Jobs this process has asked the runtime to start: a job is started at most once, even if a
@@ -51,7 +56,13 @@ public actor JobScheduler {
 
     /// Every job, newest first.
     public func jobs() -> [JobStatus] {
-        records.values.map(\.status).sorted { $0.name > $1.name }
+        // By creation time: names carry it only to the second.
+        records.values.map(\.status).sorted { ($0.created ?? .distantPast, $0.name) > ($1.created ?? .distantPast, $1.name) }
+    }
+
+    /// Every job, newest first, with the revision they are of; nil jobs when the revision is still `known`.
+    public func jobs(unlessRevision known: UInt64?) -> (revision: UInt64, jobs: [JobStatus]?) {
+        (revision, known == revision ? nil : jobs())
     }
 
     public func job(named name: String) throws(SchedulerError) -> JobStatus {
@@ -188,7 +199,10 @@ public actor JobScheduler {
         for observation in observations {
             if observation.runState == .created && !observation.submissionComplete {
                 // A submission that died before it was answered: nobody knows of this job.
-                if !launching.contains(observation.name) { discardUnfinishedSubmission(observation.name) }
+                // (Unless this scheduler made or started it: then it was complete.)
+                if !launching.contains(observation.name) && !startsIssued.contains(observation.name) {
+                    discardUnfinishedSubmission(observation.name)
+                }
                 continue
             }
             apply(observation, ticket: ticket)

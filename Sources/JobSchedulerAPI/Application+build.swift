@@ -71,11 +71,14 @@ public func buildApplication(
 ///   - enginePing: asks the engine whether it answers, for `GET /health` (beside the scheduler's
 ///     `engineConnected`); nil to rely on `engineConnected` alone.
 ///   - metrics: the registry `GET /metrics` shows.
+///   - cachedReads: answer the job reads from encoded answers kept until they change
+///     (`JobReadCacheMiddleware`); false sends every read through the generated operation.
 public func buildRouter(
     scheduler: JobScheduler,
     requestBodyLimit: Int = APIServerOptions.defaultRequestBodyLimit,
     enginePing: (@Sendable () async throws -> Void)? = nil,
-    metrics: PrometheusCollectorRegistry = PrometheusMetrics.registry
+    metrics: PrometheusCollectorRegistry = PrometheusMetrics.registry,
+    cachedReads: Bool = true
 ) async throws -> Router<BasicRequestContext> {
     let router = Router()
     let serverURL = try Servers.Server1.url()
@@ -85,6 +88,11 @@ public func buildRouter(
     router.add(middleware: RadixStatusMiddleware(routes: RouteTable(document: OpenAPIDocument.bytes, basePath: basePath)))
     router.get(RouterPath(OpenAPIDocument.path)) { _, _ in OpenAPIDocument.response() }
     router.get(RouterPath(APIPage.path)) { _, _ in APIPage.response() }
+    let nullable = NullableProperties(document: OpenAPIDocument.bytes)
+    if cachedReads {
+        router.add(middleware: JobReadCacheMiddleware(scheduler: scheduler, listPath: basePath + "/jobs",
+                                                      encoding: JobStatusEncoding(nullable: nullable)))
+    }
     let api = JobsAPI(scheduler: scheduler, health: EngineHealth(scheduler: scheduler, ping: enginePing), metrics: metrics)
     try api.registerHandlers(
         on: router,
@@ -106,7 +114,7 @@ public func buildRouter(
                     Operations.GetJobs.id: "JobStatus",
                     Operations.GetJob.id: "JobStatus",
                 ],
-                nullable: NullableProperties(document: OpenAPIDocument.bytes)
+                nullable: nullable
             ),
         ]
     )

@@ -26,14 +26,17 @@ struct NullTimestampsMiddleware: ServerMiddleware {
         }
         // Answers are small (a list of at most a few history limits' worth of jobs) and already in memory.
         let data = try await Data(collecting: responseBody, upTo: .max)
-        guard let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
-            return (response, HTTPBody(data))
-        }
-        let filled = nullable.fill(value, schema: schema)
-        let output = try JSONSerialization.data(withJSONObject: filled, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])
+        let output = try Self.filled(data, schema: schema, nullable: nullable)
         var headers = response
         headers.headerFields[.contentLength] = nil
         return (headers, HTTPBody(output))
+    }
+
+    /// The JSON `data` of `schema` (an object, or an array of them) with the absent nullable properties as null.
+    static func filled(_ data: Data, schema: String, nullable: NullableProperties) throws -> Data {
+        guard let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return data }
+        let filled = nullable.fill(value, schema: schema)
+        return try JSONSerialization.data(withJSONObject: filled, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])
     }
 }
 

@@ -1,0 +1,121 @@
+import Foundation
+import Hummingbird
+import JobScheduler
+import OpenAPIRuntime
+import Synchronization
+
+/// Answers the reads that clients poll, `GET /api/v1/jobs` and `GET /api/v1/jobs/{jobName}`, from
+/// encoded answers kept until what they show changes: a job's answer while its status is the same, the
+/// list's while the scheduler's revision is. Encoding (and filling in the contract's nulls) happens
+/// once per change instead of once per request.
+///
+/// The bytes are those the generated operation sends (`JobStatusEncoding`, tested against it). Anything
+/// else, and a job that does not exist, goes on to the generated operation.
+struct JobReadCacheMiddleware<Context: RequestContext>: RouterMiddleware {
+    let scheduler: JobScheduler
+    /// `<base path>/jobs`.
+    let listPath: String
+    let encoding: JobStatusEncoding
+    let cache = JobReadCache()
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .get else { return try await next(request, context) }
+        let path = request.uri.path
+        if path == listPath {
+            return try await list()
+        }
+        guard path.hasPrefix(listPath), path.utf8.dropFirst(listPath.utf8.count).first == UInt8(ascii: "/") else {
+            return try await next(request, context)
+        }
+        let name = path.dropFirst(listPath.count + 1)
+        // Job names are plain ([a-z0-9-]); anything percent-encoded or deeper is the generated code's to read.
+        guard !name.isEmpty, !name.contains("/"), !name.contains("%"),
+              let status = try? await scheduler.job(named: String(name)) else {
+            return try await next(request, context)
+        }
+        return try response(cache.job(status) { try encoding.encode(status) })
+    }
+
+    private func list() async throws -> Response {
+        let known = cache.listRevision
+        let (revision, jobs) = await scheduler.jobs(unlessRevision: known)
+        if let jobs {
+            return try response(cache.list(revision: revision) { try encoding.encode(jobs) })
+        }
+        if let bytes = cache.list(revision: revision) { return response(bytes) }
+        // Dropped meanwhile by another request's newer list: read again.
+        let current = await scheduler.jobs(unlessRevision: nil)
+        return try response(cache.list(revision: current.revision) { try encoding.encode(current.jobs ?? []) })
+    }
+
+    private func response(_ bytes: ByteBuffer) -> Response {
+        Response(status: .ok, headers: [.contentType: JobStatusEncoding.contentType], body: ResponseBody(byteBuffer: bytes))
+    }
+}
+
+/// The encoded answers, shared by the server's connections.
+final class JobReadCache: Sendable {
+    private struct Entry { var status: JobStatus; var bytes: ByteBuffer }
+    private struct State {
+        var jobs: [String: Entry] = [:]
+        var list: (revision: UInt64, bytes: ByteBuffer)?
+    }
+    private let state = Mutex(State())
+    /// Kept per job only up to this many (a little over twice the history and a burst): older ones are made again.
+    private let jobLimit = 1024
+
+    var listRevision: UInt64? { state.withLock { $0.list?.revision } }
+
+    /// The answer for `status`: the kept one if it shows that very status, else `encode()`'s, kept.
+    func job(_ status: JobStatus, encode: () throws -> ByteBuffer) rethrows -> ByteBuffer {
+        if let entry = state.withLock({ $0.jobs[status.name] }), entry.status == status { return entry.bytes }
+        let bytes = try encode()
+        state.withLock { state in
+            if state.jobs.count >= jobLimit { state.jobs.removeAll(keepingCapacity: true) }
+            state.jobs[status.name] = Entry(status: status, bytes: bytes)
+        }
+        return bytes
+    }
+
+    /// The list's kept answer if it is of `revision`.
+    func list(revision: UInt64) -> ByteBuffer? {
+        state.withLock { $0.list?.revision == revision ? $0.list?.bytes : nil }
+    }
+
+    /// The list's answer of `revision`: made by `encode()` and kept, unless a newer one is kept already.
+    func list(revision: UInt64, encode: () throws -> ByteBuffer) rethrows -> ByteBuffer {
+        if let bytes = list(revision: revision) { return bytes }
+        let bytes = try encode()
+        state.withLock { state in
+            if (state.list?.revision ?? 0) <= revision || state.list == nil { state.list = (revision, bytes) }
+        }
+        return bytes
+    }
+}
+
+/// Job statuses as the API's JSON: the generated type, encoded the way the generated server encodes
+/// it, with the contract's nullable properties filled in (`NullableProperties`).
+struct JobStatusEncoding: Sendable {
+    static let contentType = "application/json; charset=utf-8"
+    let nullable: NullableProperties
+    let dateTranscoder: any DateTranscoder = .iso8601
+
+    func encode(_ status: JobStatus) throws -> ByteBuffer {
+        try encoded(Components.Schemas.JobStatus(status))
+    }
+
+    func encode(_ jobs: [JobStatus]) throws -> ByteBuffer {
+        try encoded(jobs.map(Components.Schemas.JobStatus.init))
+    }
+
+    private func encoded(_ value: some Encodable) throws -> ByteBuffer {
+        let encoder = JSONEncoder()
+        let transcoder = dateTranscoder
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(try transcoder.encode(date))
+        }
+        let data = try encoder.encode(value)
+        return ByteBuffer(bytes: try NullTimestampsMiddleware.filled(data, schema: "JobStatus", nullable: nullable))
+    }
+}

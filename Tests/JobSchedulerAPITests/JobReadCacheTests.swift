@@ -1,0 +1,75 @@
+import DockerEngine
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import JobScheduler
+@testable import JobSchedulerAPI
+import Testing
+
+/// The job reads answered from kept encodings (`JobReadCacheMiddleware`) are byte for byte what the
+/// generated operations answer, and never stale.
+@Suite("cached job reads")
+struct JobReadCacheTests {
+    @Test func cachedAnswersAreTheGeneratedOnesAndFollowEveryChange() async throws {
+        PrometheusMetrics.bootstrap()
+        let fixture = APIFixture(script: #"[ -s /args/payload ] && exec sleep "$(cat /args/payload)"; exit 4"#)
+        let scheduler = JobScheduler(configuration: fixture.configuration, runtime: DockerJobRuntime(client: TestEngine.client),
+                                     logger: APIFixture.logger)
+        try await scheduler.reconcile()
+        let events = Task { await scheduler.run() }
+        defer { events.cancel() }
+        let cached = Application(router: try await buildRouter(scheduler: scheduler, cachedReads: true))
+        let generated = Application(router: try await buildRouter(scheduler: scheduler, cachedReads: false))
+        do {
+            try await cached.test(.router) { cachedClient in
+                try await generated.test(.router) { generatedClient in
+                    try await APIFixture.waitUntilFollowingEvents(cachedClient)
+                    /// The same read through both routers, alike in status, content type and every byte.
+                    func compare(_ path: String) async throws -> TestResponse {
+                        let fromCache = try await cachedClient.request(.get, path)
+                        let fromGenerated = try await generatedClient.request(.get, path)
+                        #expect(fromCache.status == fromGenerated.status, "\(path)")
+                        #expect(fromCache.headers[.contentType] == fromGenerated.headers[.contentType], "\(path)")
+                        #expect(fromCache.text == fromGenerated.text, "\(path)")
+                        return fromCache
+                    }
+
+                    let empty = try await compare("/api/v1/jobs")
+                    #expect(empty.text == "[]")
+                    let failing = try await cachedClient.submit(#"{"jobId": "no-payload"}"#)
+                    let running = try await cachedClient.submit(#"{"payload": "60", "jobId": "a/b \"quoted\""}"#)
+                    // Kept while running: the same bytes twice, then a change shows at once.
+                    try await cachedClient.waitFor(running, toBe: ["Running"])
+                    let whileRunning = try await compare("/api/v1/jobs/\(running)")
+                    #expect(try whileRunning.object()["ended"] is NSNull)
+                    #expect(try await cachedClient.request(.get, "/api/v1/jobs/\(running)").text == whileRunning.text)
+                    _ = try await compare("/api/v1/jobs")
+                    #expect(try await cachedClient.request(.post, "/api/v1/jobs/\(running)/stop").status == .ok)
+                    let stopped = try await cachedClient.waitFor(running, toBe: ["Stopped"])
+                    #expect(stopped["ended"] is String)
+                    try await cachedClient.waitFor(failing, toBe: ["Failed"])
+                    let succeeding = try await cachedClient.submit(#"{"payload": "0"}"#)
+                    try await cachedClient.waitFor(succeeding, toBe: ["Succeeded"])
+
+                    // Settled: every read through both routers alike, the list newest first.
+                    for name in [failing, running, succeeding] { _ = try await compare("/api/v1/jobs/\(name)") }
+                    let list = try await compare("/api/v1/jobs").array()
+                    #expect(list.compactMap { $0["name"] as? String } == [succeeding, running, failing])
+                    #expect(list.compactMap { $0["status"] as? String } == ["Succeeded", "Stopped", "Failed"])
+
+                    // A deleted job is gone from both reads; an unknown one is the generated 404.
+                    #expect(try await cachedClient.request(.delete, "/api/v1/jobs/\(failing)").status == .ok)
+                    #expect(try await compare("/api/v1/jobs/\(failing)").status == .notFound)
+                    #expect(try await compare("/api/v1/jobs").array().count == 2)
+                    #expect(try await compare("/api/v1/jobs/work-20990101000000-nosuchjb").status == .notFound)
+                    #expect(try await compare("/api/v1/jobs/%20").status == .notFound)
+                }
+            }
+        } catch {
+            await fixture.removeLeftovers()
+            throw error
+        }
+        await fixture.removeLeftovers()
+    }
+}
