@@ -80,6 +80,18 @@ public func buildRouter(
     metrics: PrometheusCollectorRegistry = PrometheusMetrics.registry,
     cachedReads: Bool = true
 ) async throws -> Router<BasicRequestContext> {
+    try await buildRouter(scheduler: scheduler, requestBodyLimit: requestBodyLimit, enginePing: enginePing, metrics: metrics,
+                          readCache: cachedReads ? JobReadCache() : nil)
+}
+
+/// `buildRouter` with the cache of job reads given (nil for none), so tests can see it used.
+func buildRouter(
+    scheduler: JobScheduler,
+    requestBodyLimit: Int,
+    enginePing: (@Sendable () async throws -> Void)?,
+    metrics: PrometheusCollectorRegistry,
+    readCache: JobReadCache?
+) async throws -> Router<BasicRequestContext> {
     let router = Router()
     let serverURL = try Servers.Server1.url()
     let basePath = serverURL.path == "/" ? "" : serverURL.path
@@ -89,9 +101,9 @@ public func buildRouter(
     router.get(RouterPath(OpenAPIDocument.path)) { _, _ in OpenAPIDocument.response() }
     router.get(RouterPath(APIPage.path)) { _, _ in APIPage.response() }
     let nullable = NullableProperties(document: OpenAPIDocument.bytes)
-    if cachedReads {
-        router.add(middleware: JobReadCacheMiddleware(scheduler: scheduler, listPath: basePath + "/jobs",
-                                                      encoding: JobStatusEncoding(nullable: nullable)))
+    if let readCache {
+        router.add(middleware: JobReadCacheMiddleware(scheduler: scheduler, listPath: basePath + JobReadCacheMiddleware<BasicRequestContext>.jobsPath,
+                                                      encoding: JobStatusEncoding(nullable: nullable), cache: readCache))
     }
     let api = JobsAPI(scheduler: scheduler, health: EngineHealth(scheduler: scheduler, ping: enginePing), metrics: metrics)
     try api.registerHandlers(

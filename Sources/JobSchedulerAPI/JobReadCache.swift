@@ -12,11 +12,14 @@ import Synchronization
 /// The bytes are those the generated operation sends (`JobStatusEncoding`, tested against it). Anything
 /// else, and a job that does not exist, goes on to the generated operation.
 struct JobReadCacheMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The list's path in swagger.json (whose server is `/`).
+    static var jobsPath: String { "/api/v1/jobs" }
+
     let scheduler: JobScheduler
-    /// `<base path>/jobs`.
+    /// `<base path>/api/v1/jobs`.
     let listPath: String
     let encoding: JobStatusEncoding
-    let cache = JobReadCache()
+    let cache: JobReadCache
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .get else { return try await next(request, context) }
@@ -61,6 +64,9 @@ final class JobReadCache: Sendable {
         var list: (revision: UInt64, bytes: ByteBuffer)?
     }
     private let state = Mutex(State())
+    /// Answers given from what was kept (for tests and curiosity).
+    private let hitCount = Atomic<Int>(0)
+    var hits: Int { hitCount.load(ordering: .relaxed) }
     /// Kept per job only up to this many (a little over twice the history and a burst): older ones are made again.
     private let jobLimit = 1024
 
@@ -68,7 +74,10 @@ final class JobReadCache: Sendable {
 
     /// The answer for `status`: the kept one if it shows that very status, else `encode()`'s, kept.
     func job(_ status: JobStatus, encode: () throws -> ByteBuffer) rethrows -> ByteBuffer {
-        if let entry = state.withLock({ $0.jobs[status.name] }), entry.status == status { return entry.bytes }
+        if let entry = state.withLock({ $0.jobs[status.name] }), entry.status == status {
+            hitCount.add(1, ordering: .relaxed)
+            return entry.bytes
+        }
         let bytes = try encode()
         state.withLock { state in
             if state.jobs.count >= jobLimit { state.jobs.removeAll(keepingCapacity: true) }
@@ -79,7 +88,9 @@ final class JobReadCache: Sendable {
 
     /// The list's kept answer if it is of `revision`.
     func list(revision: UInt64) -> ByteBuffer? {
-        state.withLock { $0.list?.revision == revision ? $0.list?.bytes : nil }
+        let bytes = state.withLock { $0.list?.revision == revision ? $0.list?.bytes : nil }
+        if bytes != nil { hitCount.add(1, ordering: .relaxed) }
+        return bytes
     }
 
     /// The list's answer of `revision`: made by `encode()` and kept, unless a newer one is kept already.

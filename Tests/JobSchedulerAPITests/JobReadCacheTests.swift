@@ -19,7 +19,9 @@ struct JobReadCacheTests {
         try await scheduler.reconcile()
         let events = Task { await scheduler.run() }
         defer { events.cancel() }
-        let cached = Application(router: try await buildRouter(scheduler: scheduler, cachedReads: true))
+        let cache = JobReadCache()
+        let cached = Application(router: try await buildRouter(scheduler: scheduler, requestBodyLimit: APIServerOptions.defaultRequestBodyLimit,
+                                                               enginePing: nil, metrics: PrometheusMetrics.registry, readCache: cache))
         let generated = Application(router: try await buildRouter(scheduler: scheduler, cachedReads: false))
         do {
             try await cached.test(.router) { cachedClient in
@@ -36,6 +38,8 @@ struct JobReadCacheTests {
                     }
 
                     let empty = try await compare("/api/v1/jobs")
+                    #expect(try await cachedClient.request(.get, "/api/v1/jobs").text == "[]")
+                    #expect(cache.hits == 1, "the second read of an unchanged list was made again")
                     #expect(empty.text == "[]")
                     let failing = try await cachedClient.submit(#"{"jobId": "no-payload"}"#)
                     let running = try await cachedClient.submit(#"{"payload": "60", "jobId": "a/b \"quoted\""}"#)
@@ -43,7 +47,9 @@ struct JobReadCacheTests {
                     try await cachedClient.waitFor(running, toBe: ["Running"])
                     let whileRunning = try await compare("/api/v1/jobs/\(running)")
                     #expect(try whileRunning.object()["ended"] is NSNull)
+                    let hitsBefore = cache.hits
                     #expect(try await cachedClient.request(.get, "/api/v1/jobs/\(running)").text == whileRunning.text)
+                    #expect(cache.hits == hitsBefore + 1, "the second read of an unchanged job was made again")
                     _ = try await compare("/api/v1/jobs")
                     #expect(try await cachedClient.request(.post, "/api/v1/jobs/\(running)/stop").status == .ok)
                     let stopped = try await cachedClient.waitFor(running, toBe: ["Stopped"])
