@@ -1,5 +1,6 @@
 import DockerEngine
 import Foundation
+import Synchronization
 import Logging
 
 /// Owns one job's index: every job of this scheduler with its status. The index is a cache of the
@@ -23,11 +24,20 @@ public actor JobScheduler {
     }
 
     private var records: [String: Record] = [:] {
-        didSet { revision &+= 1 }
+        didSet {
+            revision &+= 1
+            let published = Board(revision: revision, statuses: records.mapValues(\.status))
+            board.withLock { $0 = published }
+        }
     }
     /// Changes whenever any job's status may have changed, so that what a reader made of the jobs
     /// (an encoded answer) can be kept until it is stale.
     public private(set) var revision: UInt64 = 0
+
+    /// Every job's status as of a revision, replaced with each change of the index: the API's reads
+    /// take it from here without queueing on the actor (a thread hop each on a busy server).
+    private struct Board { var revision: UInt64 = 0; var statuses: [String: JobStatus] = [:] }
+    private let board = Mutex(Board())
     /// Jobs whose submission is under way: their container may exist half-made.
     private var launching: Set<String> = []
     /// Jobs this process has asked the runtime to start: a job is started at most once, even if a
@@ -56,13 +66,24 @@ public actor JobScheduler {
 
     /// Every job, newest first.
     public func jobs() -> [JobStatus] {
-        // By creation time: names carry it only to the second.
-        records.values.map(\.status).sorted { ($0.created ?? .distantPast, $0.name) > ($1.created ?? .distantPast, $1.name) }
+        Self.newestFirst(records.values.map(\.status))
+    }
+
+    /// By creation time: names carry it only to the second.
+    private static func newestFirst(_ statuses: some Sequence<JobStatus>) -> [JobStatus] {
+        statuses.sorted { ($0.created ?? .distantPast, $0.name) > ($1.created ?? .distantPast, $1.name) }
     }
 
     /// Every job, newest first, with the revision they are of; nil jobs when the revision is still `known`.
-    public func jobs(unlessRevision known: UInt64?) -> (revision: UInt64, jobs: [JobStatus]?) {
-        (revision, known == revision ? nil : jobs())
+    /// Read without waiting for the actor: it is what the last completed change left.
+    public nonisolated func jobs(unlessRevision known: UInt64?) -> (revision: UInt64, jobs: [JobStatus]?) {
+        let board = board.withLock { $0 }
+        return (board.revision, known == board.revision ? nil : Self.newestFirst(board.statuses.values))
+    }
+
+    /// One job's status, read without waiting for the actor; nil when there is no such job.
+    public nonisolated func currentStatus(named name: String) -> JobStatus? {
+        board.withLock { $0.statuses[name] }
     }
 
     public func job(named name: String) throws(SchedulerError) -> JobStatus {

@@ -25,7 +25,7 @@ struct JobReadCacheMiddleware<Context: RequestContext>: RouterMiddleware {
         guard request.method == .get else { return try await next(request, context) }
         let path = request.uri.path
         if path == listPath {
-            return try await list()
+            return try list()
         }
         guard path.hasPrefix(listPath), path.utf8.dropFirst(listPath.utf8.count).first == UInt8(ascii: "/") else {
             return try await next(request, context)
@@ -33,21 +33,21 @@ struct JobReadCacheMiddleware<Context: RequestContext>: RouterMiddleware {
         let name = path.dropFirst(listPath.count + 1)
         // Job names are plain ([a-z0-9-]); anything percent-encoded or deeper is the generated code's to read.
         guard !name.isEmpty, !name.contains("/"), !name.contains("%"),
-              let status = try? await scheduler.job(named: String(name)) else {
+              let status = scheduler.currentStatus(named: String(name)) else {
             return try await next(request, context)
         }
         return try response(cache.job(status) { try encoding.encode(status) })
     }
 
-    private func list() async throws -> Response {
+    private func list() throws -> Response {
         let known = cache.listRevision
-        let (revision, jobs) = await scheduler.jobs(unlessRevision: known)
+        let (revision, jobs) = scheduler.jobs(unlessRevision: known)
         if let jobs {
             return try response(cache.list(revision: revision) { try encoding.encode(jobs) })
         }
         if let bytes = cache.list(revision: revision) { return response(bytes) }
         // Dropped meanwhile by another request's newer list: read again.
-        let current = await scheduler.jobs(unlessRevision: nil)
+        let current = scheduler.jobs(unlessRevision: nil)
         return try response(cache.list(revision: current.revision) { try encoding.encode(current.jobs ?? []) })
     }
 
