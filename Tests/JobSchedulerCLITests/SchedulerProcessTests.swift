@@ -149,13 +149,15 @@ struct SchedulerProcessTests {
         try await Self.withServer { server in
             try await server.start()
             let quick = try await server.submit([:])
-            let endsWhileDown = try await server.submit(["SLEEP": "2", "CODE": "4"])
-            let hitsDeadlineLater = try await server.submit(["SLEEP": "60"], timeLimitSeconds: 6)
+            // Timed so that, on a loaded machine too, one job is seen running (4 s) and ends while no
+            // scheduler runs (5 s), and the other's deadline (12 s) comes after the restart.
+            let endsWhileDown = try await server.submit(["SLEEP": "4", "CODE": "4"])
+            let hitsDeadlineLater = try await server.submit(["SLEEP": "60"], timeLimitSeconds: 12)
             _ = try await server.waitFor(quick, ["Succeeded"])
             _ = try await server.waitFor(endsWhileDown, ["Running"])
 
             await server.crash()
-            try await Task.sleep(for: .seconds(3))
+            try await Task.sleep(for: .seconds(5))
             try await server.start()
 
             let listed = try await server.request("GET", "/jobs").body as? [[String: Any]] ?? []
