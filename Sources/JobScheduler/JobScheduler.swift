@@ -161,7 +161,6 @@ public actor JobScheduler {
         guard let record = records[name] else { throw .jobNotFound(name) }
         if record.status.state.isTerminal { throw .jobAlreadyEnded(name) }
         if !record.observation.stopRequested {
-            let ticket = takeTicket()
             do {
                 try await runtime.recordStopRequest(name: name, selector: selector)
             } catch {
@@ -169,8 +168,10 @@ public actor JobScheduler {
             }
             guard var current = records[name] else { throw .jobNotFound(name) }
             current.observation.stopRequested = true
-            records[name] = current
-            apply(current.observation, ticket: ticket)
+            // The newest observation with the request added: applied under a ticket taken now, so that
+            // nothing applied while the request was being recorded can make this one look stale (and
+            // skip ending the job).
+            apply(current.observation, ticket: takeTicket())
             logger.info("job stop requested", metadata: ["jobName": "\(name)"])
         }
         return records[name]?.status ?? record.status

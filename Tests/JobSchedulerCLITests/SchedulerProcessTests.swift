@@ -150,9 +150,9 @@ struct SchedulerProcessTests {
             try await server.start()
             let quick = try await server.submit([:])
             // Timed so that, on a loaded machine too, one job is seen running (4 s) and ends while no
-            // scheduler runs (5 s), and the other's deadline (12 s) comes after the restart.
+            // scheduler runs (5 s), and the other's deadline (20 s) comes after the restart.
             let endsWhileDown = try await server.submit(["SLEEP": "4", "CODE": "4"])
-            let hitsDeadlineLater = try await server.submit(["SLEEP": "60"], timeLimitSeconds: 12)
+            let hitsDeadlineLater = try await server.submit(["SLEEP": "60"], timeLimitSeconds: 20)
             _ = try await server.waitFor(quick, ["Succeeded"])
             _ = try await server.waitFor(endsWhileDown, ["Running"])
 
@@ -168,7 +168,7 @@ struct SchedulerProcessTests {
             #expect(((failed["podStatuses"] as? [[String: Any]])?.first?["exitCode"] as? Int) == 4)
             #expect(try await server.job(hitsDeadlineLater)["status"] as? String == "Running")
 
-            let killed = try await server.waitFor(hitsDeadlineLater, ["Failed", "Succeeded"], timeout: .seconds(30))
+            let killed = try await server.waitFor(hitsDeadlineLater, ["Failed", "Succeeded"], timeout: .seconds(60))
             #expect(((killed["podStatuses"] as? [[String: Any]])?.first?["reason"] as? String) == "DeadlineExceeded")
 
             // Each job ran exactly once: one container each, never restarted.
