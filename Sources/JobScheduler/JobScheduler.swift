@@ -142,7 +142,8 @@ public actor JobScheduler {
         for attempt in 0..<5 {
             do {
                 try await runtime.start(name: name)
-                break
+                // The engine's `start` event brings the rest (see `started`).
+                return
             } catch {
                 logger.warning("job could not be started", metadata: ["jobName": "\(name)", "error": "\(error)", "attempt": "\(attempt + 1)"])
                 metrics.engineErrors.increment()
@@ -256,8 +257,9 @@ public actor JobScheduler {
             case .jobChanged(let name):
                 Task { await self.refresh(name) }
             case .jobStarted(let name, let time):
-                started(name, at: time)
-                Task { await self.refresh(name) }
+                // A first start's facts are all in the event once an inspection has given the image ID:
+                // then no inspection is sent, sparing the engine while it starts other containers.
+                if !started(name, at: time) { Task { await self.refresh(name) } }
             case .jobExited(let name, let exitCode, let time):
                 exited(name, exitCode: exitCode, at: time)
                 Task { await self.refresh(name) }
@@ -290,14 +292,16 @@ public actor JobScheduler {
     // changes are. So the events' own facts are applied at once, where they alone decide the status;
     // the inspection each event also starts follows and has the last word.
 
-    /// A first start: the job runs from `time` on.
-    private func started(_ name: String, at time: Date) {
+    /// A first start: the job runs from `time` on. Returns whether that is all there is to know (an
+    /// inspection had already filled in the rest).
+    private func started(_ name: String, at time: Date) -> Bool {
         guard let record = records[name], record.observation.runState == .created, record.observation.engineError.isEmpty,
-              !record.observation.stopRequested else { return }
+              !record.observation.stopRequested else { return false }
         var observation = record.observation
         observation.runState = .running
         observation.startedAt = time
         apply(observation, ticket: takeTicket())
+        return !observation.imageID.isEmpty
     }
 
     /// An exit after which the engine will not start the container again: the job has ended.
