@@ -25,17 +25,14 @@ public actor JobScheduler {
 
     private var records: [String: Record] = [:] {
         didSet {
-            revision &+= 1
-            let published = Board(revision: revision, statuses: records.mapValues(\.status))
-            board.withLock { $0 = published }
+            let statuses = records.mapValues(\.status)
+            board.withLock { $0.revision &+= 1; $0.statuses = statuses }
         }
     }
-    /// Changes whenever any job's status may have changed, so that what a reader made of the jobs
-    /// (an encoded answer) can be kept until it is stale.
-    public private(set) var revision: UInt64 = 0
 
-    /// Every job's status as of a revision, replaced with each change of the index: the API's reads
-    /// take it from here without queueing on the actor (a thread hop each on a busy server).
+    /// Every job's status, replaced with each change of the index: the API's reads take it from here
+    /// without queueing on the actor (a thread hop each on a busy server). The revision changes with
+    /// every change, so that what a reader made of the jobs (an encoded answer) can be kept until stale.
     private struct Board { var revision: UInt64 = 0; var statuses: [String: JobStatus] = [:] }
     private let board = Mutex(Board())
     /// Jobs whose submission is under way: their container may exist half-made.

@@ -98,7 +98,7 @@ final class JobReadCache: Sendable {
         if let bytes = list(revision: revision) { return bytes }
         let bytes = try encode()
         state.withLock { state in
-            if (state.list?.revision ?? 0) <= revision || state.list == nil { state.list = (revision, bytes) }
+            if (state.list?.revision ?? 0) <= revision { state.list = (revision, bytes) }
         }
         return bytes
     }
