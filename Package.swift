@@ -12,7 +12,7 @@ let package = Package(
         .executable(name: "job-scheduler", targets: ["job-scheduler"]),
         .library(name: "DockerEngine", targets: ["DockerEngine"]),
         .library(name: "RadixConfig", targets: ["RadixConfig"]),
-        .library(name: "JobScheduler", targets: ["JobScheduler"]),
+        .library(name: "SchedulerCore", targets: ["SchedulerCore"]),
         .library(name: "JobSchedulerAPI", targets: ["JobSchedulerAPI"]),
         .library(name: "JobSchedulerClient", targets: ["JobSchedulerClient"]),
     ],
@@ -52,14 +52,16 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: strictSwift
         ),
-        // The scheduling core: job specs, statuses, the scheduler actor, the Docker job runtime.
+        // The scheduling core: the decisions (a value type), the executor that carries them out, the
+        // runtimes (Docker, in memory) behind the JobRuntime seam, and the job model.
         .target(
-            name: "JobScheduler",
+            name: "SchedulerCore",
             dependencies: [
                 "DockerEngine",
                 "RadixConfig",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSwift
         ),
@@ -69,7 +71,7 @@ let package = Package(
         .target(
             name: "JobSchedulerAPI",
             dependencies: [
-                "JobScheduler",
+                "SchedulerCore",
                 "DockerEngine",
                 "RadixConfig",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -112,7 +114,7 @@ let package = Package(
             name: "JobSchedulerCLI",
             dependencies: [
                 "RadixConfig",
-                "JobScheduler",
+                "SchedulerCore",
                 "JobSchedulerAPI",
                 "JobSchedulerClient",
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
@@ -140,8 +142,8 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(
-            name: "JobSchedulerTests",
-            dependencies: ["JobScheduler", "EngineTestSupport"],
+            name: "SchedulerCoreTests",
+            dependencies: ["SchedulerCore", "EngineTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(
@@ -154,7 +156,7 @@ let package = Package(
             name: "JobSchedulerAPITests",
             dependencies: [
                 "JobSchedulerAPI",
-                "JobScheduler",
+                "SchedulerCore",
                 "RadixConfig",
                 "DockerEngine",
                 "EngineTestSupport",

@@ -22,7 +22,7 @@ let package = Package(
             name: "job-scheduler-bench",
             dependencies: [
                 .product(name: "DockerEngine", package: root),
-                .product(name: "JobScheduler", package: root),
+                .product(name: "SchedulerCore", package: root),
                 .product(name: "RadixConfig", package: root),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

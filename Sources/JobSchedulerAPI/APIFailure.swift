@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import JobScheduler
+import SchedulerCore
 import OpenAPIRuntime
 
 /// Any error on its way to a client, classified into the Radix Status body that answers it: the HTTP

@@ -1,5 +1,5 @@
 import Foundation
-import JobScheduler
+import SchedulerCore
 
 // Conversions between the generated API types and the core's types. Field names and meanings are
 // the same on both sides; only representations differ (Int32/Int64 vs Int, enums of the same values).

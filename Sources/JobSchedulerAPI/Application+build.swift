@@ -1,6 +1,6 @@
 import DockerEngine
 import Hummingbird
-import JobScheduler
+import SchedulerCore
 import Logging
 import OpenAPIHummingbird
 import OpenAPIRuntime
@@ -58,7 +58,7 @@ public func buildApplication(
             address: .hostname(server.host, port: server.port),
             serverName: "job-scheduler/\(configuration.job.name)"
         ),
-        services: [SchedulerService(scheduler: scheduler)],
+        services: [scheduler],
         logger: logger
     )
 }
@@ -96,7 +96,7 @@ func buildRouter(
     let serverURL = try Servers.Server1.url()
     let basePath = serverURL.path == "/" ? "" : serverURL.path
     // Added first, so they also wrap the answer for unknown routes; the metrics see the final status.
-    router.add(middleware: RequestMetricsMiddleware(job: await scheduler.configuration.job.name))
+    router.add(middleware: RequestMetricsMiddleware(job: scheduler.configuration.job.name))
     router.add(middleware: RadixStatusMiddleware(routes: RouteTable(document: OpenAPIDocument.bytes, basePath: basePath)))
     router.get(RouterPath(OpenAPIDocument.path)) { _, _ in OpenAPIDocument.response() }
     router.get(RouterPath(APIPage.path)) { _, _ in APIPage.response() }

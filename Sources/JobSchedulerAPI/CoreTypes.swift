@@ -1,4 +1,4 @@
-import JobScheduler
+import SchedulerCore
 
 // The core's types under names that cannot clash: inside `Components.Schemas` extensions `JobStatus`
 // means the generated type, and `JobScheduler.JobStatus` would look inside the actor of that name.

@@ -1,4 +1,4 @@
-import JobScheduler
+import SchedulerCore
 
 /// Whether a scheduler can do its work, for `GET /health`: it follows its engine's events (the
 /// scheduler's `engineConnected`), and the engine answers a ping now, within `timeout`.
@@ -11,7 +11,7 @@ struct EngineHealth: Sendable {
     /// What is wrong, empty when the scheduler is healthy.
     func problems() async -> [String] {
         var problems: [String] = []
-        if !(await scheduler.engineConnected) {
+        if !scheduler.engineConnected {
             problems.append("the scheduler is not following the Docker engine's events (connecting or reconnecting)")
         }
         if let ping, let failure = await Self.failure(of: ping, within: timeout) {

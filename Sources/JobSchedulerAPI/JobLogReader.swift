@@ -1,5 +1,5 @@
 import Foundation
-import JobScheduler
+import SchedulerCore
 
 /// `GET /api/v1/jobs/{jobName}/logs`: a job's output as the bytes of a text/plain answer.
 ///
@@ -37,7 +37,7 @@ struct JobLogReader: Sendable {
             }
         }
         // Known now, or a 404 before the answer starts.
-        _ = try await scheduler.job(named: name)
+        _ = try scheduler.job(named: name)
         let reader = self
         return AsyncThrowingStream { continuation in
             let task = Task {
@@ -57,7 +57,7 @@ struct JobLogReader: Sendable {
         var tail = options.tail
         var last: LogTimestamp?
         while !Task.isCancelled {
-            guard let state = await state() else { return }  // deleted meanwhile
+            guard let state = state() else { return }  // deleted meanwhile
             if state == .waiting {
                 try await Task.sleep(for: pollInterval)
                 continue
@@ -80,13 +80,13 @@ struct JobLogReader: Sendable {
                 // output, not a failure. The scheduler learns of it a moment after the engine.
                 let deadline = ContinuousClock.now + .seconds(2)
                 repeat {
-                    guard let state = await self.state(), !state.isTerminal else { return }
+                    guard let state = self.state(), !state.isTerminal else { return }
                     try await Task.sleep(for: pollInterval)
                 } while ContinuousClock.now < deadline
                 throw error
             }
             // The container stopped: the job ended, or an attempt failed and another follows.
-            guard let state = await self.state(), !state.isTerminal else { return }
+            guard let state = self.state(), !state.isTerminal else { return }
             // Resume just before the last line sent (the engine's `since` is coarser than its stamps).
             if let last { since = last.date.addingTimeInterval(-0.000_001) }
             tail = nil
@@ -94,8 +94,8 @@ struct JobLogReader: Sendable {
         }
     }
 
-    private func state() async -> JobState? {
-        try? await scheduler.job(named: name).state
+    private func state() -> JobState? {
+        try? scheduler.job(named: name).state
     }
 }
 

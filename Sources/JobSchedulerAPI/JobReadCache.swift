@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import JobScheduler
+import SchedulerCore
 import OpenAPIRuntime
 import Synchronization
 

@@ -1,5 +1,5 @@
 import Foundation
-import JobScheduler
+import SchedulerCore
 import OpenAPIRuntime
 import Prometheus
 
@@ -23,7 +23,7 @@ struct JobsAPI: APIProtocol {
         case .json(let description):
             if let image = description.image {
                 // Radix's scheduler has no such field; a client sending one expects an image we would not run.
-                let job = await scheduler.configuration.job
+                let job = scheduler.configuration.job
                 let configured = (job.imageTemplate ?? job.image).map { "its configured image \($0)" } ?? "the image configured in radixconfig.yaml"
                 let given = image.count > 100 ? image.prefix(100) + "…" : Substring(image)
                 let message = "image cannot be chosen in a job request (got \"\(given)\"): job \(job.name) always runs \(configured)"
@@ -54,13 +54,13 @@ struct JobsAPI: APIProtocol {
     }
 
     func getJobs(_ input: Operations.GetJobs.Input) async throws -> Operations.GetJobs.Output {
-        let jobs = await scheduler.jobs()
+        let jobs = scheduler.jobs()
         return .ok(.init(body: .json(jobs.map(Components.Schemas.JobStatus.init))))
     }
 
     func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {
         do {
-            let status = try await scheduler.job(named: input.path.jobName)
+            let status = try scheduler.job(named: input.path.jobName)
             return .ok(.init(body: .json(Components.Schemas.JobStatus(status))))
         } catch {
             let body = StatusBody.failure(error)

@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import JobScheduler
+import SchedulerCore
 
 /// Radix's Status bodies: `{"status":"Success","message":"…","code":200}` for operations with nothing
 /// else to return, and the same shape with `Failure` and a `reason` for every error.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import DockerEngine
 import Foundation
-import JobScheduler
+import SchedulerCore
 import JobSchedulerAPI
 import Logging
 import RadixConfig

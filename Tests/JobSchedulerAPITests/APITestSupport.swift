@@ -4,7 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import JobScheduler
+import SchedulerCore
 @testable import JobSchedulerAPI
 import Logging
 import RadixConfig

@@ -3,7 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import JobScheduler
+import SchedulerCore
 @testable import JobSchedulerAPI
 import Testing
 
@@ -17,7 +17,7 @@ struct JobReadCacheTests {
         let scheduler = JobScheduler(configuration: fixture.configuration, runtime: DockerJobRuntime(client: TestEngine.client),
                                      logger: APIFixture.logger)
         try await scheduler.reconcile()
-        let events = Task { await scheduler.run() }
+        let events = Task { try? await scheduler.run() }
         defer { events.cancel() }
         let cache = JobReadCache()
         let cached = Application(router: try await buildRouter(scheduler: scheduler, requestBodyLimit: APIServerOptions.defaultRequestBodyLimit,

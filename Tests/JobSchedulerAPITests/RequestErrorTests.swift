@@ -3,7 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import JobScheduler
+import SchedulerCore
 import Testing
 @testable import JobSchedulerAPI
 

@@ -1,5 +1,5 @@
 import Foundation
-import JobScheduler
+import SchedulerCore
 
 /// The part of a JobStatus the benchmark reads.
 struct APIJob: Decodable, Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-@testable import JobScheduler
+@testable import SchedulerCore
 import RadixConfig
 import Testing
 

@@ -1,7 +1,7 @@
 import DockerEngine
 import EngineTestSupport
 import Foundation
-@testable import JobScheduler
+@testable import SchedulerCore
 import Logging
 import RadixConfig
 import Testing
@@ -38,7 +38,7 @@ struct SchedulerHarness {
         let scheduler = JobScheduler(configuration: configuration, runtime: wrapRuntime(runtime), logger: logger)
         self.scheduler = scheduler
         try await scheduler.reconcile()
-        events = Task { await scheduler.run() }
+        events = Task { try? await scheduler.run() }
         // Let the events stream connect before the test acts.
         for _ in 0..<200 where !(await scheduler.engineConnected) { try await Task.sleep(for: .milliseconds(10)) }
     }

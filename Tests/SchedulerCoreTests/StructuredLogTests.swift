@@ -1,7 +1,7 @@
 import DockerEngine
 import EngineTestSupport
 import Foundation
-@testable import JobScheduler
+@testable import SchedulerCore
 import Logging
 import Testing
 

@@ -1,6 +1,6 @@
 import DockerEngine
 import Foundation
-@testable import JobScheduler
+@testable import SchedulerCore
 import Synchronization
 import Testing
 

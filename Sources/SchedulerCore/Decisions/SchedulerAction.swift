@@ -1,0 +1,61 @@
+import Foundation
+
+/// What the decisions ask the executor to do against the runtime. Each is carried out on its own, and
+/// its result comes back as an input (`SchedulerState.observed`, `.startFailed`, `.endFinished`, ...).
+public enum SchedulerAction: Sendable, Equatable {
+    /// Start an accepted job's container. `attempt` counts starts lost to a transport failure.
+    case start(name: String, attempt: Int)
+    /// Ask the job to end (SIGTERM), and kill it after the grace period.
+    case stop(name: String, gracePeriod: Duration)
+    /// End the job at once, with no retry after (its deadline passed).
+    case kill(name: String)
+    /// Remove the job and everything recorded for it.
+    case remove(name: String)
+    /// Read one job from the runtime; the observation comes back under `ticket`.
+    case observe(name: String, ticket: UInt64)
+    /// Read every job from the runtime (reconcile); the observations come back under `ticket`.
+    case observeAll(ticket: UInt64)
+    /// Deliver a `tick` at this time (replacing any earlier request); nil when nothing waits for the clock.
+    case armTimer(at: Date?)
+}
+
+/// What the decisions tell the world about: the executor logs these and counts them in metrics (and a
+/// webhook or an event stream can follow them). Nothing in the scheduler's own behaviour depends on them.
+public enum SchedulerReport: Sendable, Equatable {
+    /// A job's state changed, or a job became known (`previous` nil).
+    case jobChanged(name: String, previous: JobState?, status: JobStatus, observation: JobObservation, activeJobs: Int)
+    /// A job is no longer known.
+    case jobForgotten(name: String, reason: ForgetReason)
+    /// A stop was recorded for the job.
+    case stopRequested(name: String)
+    /// The job ran into its time limit and is being killed.
+    case deadlineReached(name: String, timeLimitSeconds: Int)
+    /// A start lost to a transport failure will be tried again at `at`.
+    case startRetryScheduled(name: String, attempt: Int, at: Date)
+    /// A container whose submission never completed is being removed.
+    case unfinishedSubmissionDiscarded(name: String)
+    /// The index was rebuilt from the runtime.
+    case reconciled(jobs: Int)
+    /// The runtime's events stopped while they flowed.
+    case engineLost(reason: String)
+
+    public enum ForgetReason: String, Sendable, Equatable {
+        /// Deleted through the API.
+        case deleted
+        /// Dropped from the history (older than the history limit).
+        case removedFromHistory
+        /// Its container went away.
+        case containerRemoved
+    }
+}
+
+/// Everything one input leads to.
+public struct SchedulerEffects: Sendable, Equatable {
+    public var actions: [SchedulerAction] = []
+    public var reports: [SchedulerReport] = []
+
+    public init(actions: [SchedulerAction] = [], reports: [SchedulerReport] = []) {
+        self.actions = actions
+        self.reports = reports
+    }
+}

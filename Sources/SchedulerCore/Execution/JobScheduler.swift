@@ -1,0 +1,292 @@
+import DockerEngine
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// One job's scheduler: holds the decisions (`SchedulerState`) and carries out what they ask against a
+/// `JobRuntime`. A request's own I/O (creating a job, recording a stop, removing a job) runs in the
+/// request's task; everything else the decisions ask for (starts, stops, kills, removals, readings, the
+/// clock) runs in tasks owned by `run()`, which follows the runtime's events until its service shuts down.
+///
+/// Reads (`jobs()`, `job(named:)`, `engineConnected`) come straight from the decisions' state under a
+/// lock, never waiting for an engine call: every reader sees the same published state.
+public final class JobScheduler: Service, Sendable {
+    public let configuration: SchedulerConfiguration
+    let runtime: any JobRuntime
+    let clock: any SchedulerClock
+    let logger: Logger
+    private let selector: JobSelector
+    private let metrics: SchedulerMetrics
+    private let state: Mutex<SchedulerState>
+    /// Actions waiting for `run()` to carry them out, in the order they were decided.
+    private let actions: AsyncStream<SchedulerAction>
+    private let actionQueue: AsyncStream<SchedulerAction>.Continuation
+    private let timer = WakeUpTimer()
+
+    public init(configuration: SchedulerConfiguration, runtime: any JobRuntime, clock: any SchedulerClock = WallClock(), logger: Logger) {
+        self.configuration = configuration
+        self.runtime = runtime
+        self.clock = clock
+        self.selector = configuration.selector
+        self.metrics = SchedulerMetrics(job: configuration.job.name)
+        self.state = Mutex(SchedulerState(historyLimit: configuration.historyLimit, stopGracePeriod: configuration.stopGracePeriod))
+        (actions, actionQueue) = AsyncStream.makeStream()
+        var logger = logger
+        logger[metadataKey: "job"] = "\(configuration.job.name)"
+        self.logger = logger
+    }
+
+    // MARK: - Reading
+
+    /// Every job, newest first.
+    public func jobs() -> [JobStatus] {
+        state.withLock { $0.jobsNewestFirst() }
+    }
+
+    /// Every job, newest first, with the revision they are of; nil jobs when the revision is still `known`.
+    public func jobs(unlessRevision known: UInt64?) -> (revision: UInt64, jobs: [JobStatus]?) {
+        state.withLock { state in (state.revision, state.revision == known ? nil : state.jobsNewestFirst()) }
+    }
+
+    public func job(named name: String) throws(SchedulerError) -> JobStatus {
+        guard let status = currentStatus(named: name) else { throw .jobNotFound(name) }
+        return status
+    }
+
+    /// One job's status; nil when there is no such job.
+    public func currentStatus(named name: String) -> JobStatus? {
+        state.withLock { $0.status(of: name) }
+    }
+
+    /// Whether the scheduler follows the runtime's events.
+    public var engineConnected: Bool {
+        state.withLock { $0.engineConnected }
+    }
+
+    /// A job's output: stdout and stderr apart, whole or followed until the job ends.
+    public func logs(named name: String, options: JobLogOptions) async throws(SchedulerError) -> AsyncThrowingStream<JobLogChunk, any Error> {
+        _ = try job(named: name)
+        do {
+            return try await runtime.logs(name: name, options: options)
+        } catch DockerEngineError.notFound {
+            throw .jobNotFound(name)
+        } catch {
+            throw Self.schedulerError(from: error)
+        }
+    }
+
+    // MARK: - Requests
+
+    public func submit(_ request: JobRequest) async throws(SchedulerError) -> JobStatus {
+        var name = JobNaming.newName(for: configuration.job.name, at: clock.now)
+        let launch = try JobLaunchFactory.launch(for: request, name: name, configuration: configuration)
+        while !state.withLock({ $0.beginSubmission(name) }) { name = JobNaming.newName(for: configuration.job.name, at: clock.now) }
+        var named = launch
+        named.name = name
+        do {
+            try await runtime.create(named)
+        } catch {
+            state.withLock { $0.submissionFailed(name) }
+            logger.error("job could not be created", metadata: ["jobName": "\(name)", "error": "\(error)"])
+            if error is DockerEngineError { metrics.engineErrors.increment() }
+            throw Self.schedulerError(from: error, creating: named)
+        }
+        // The container exists with its payload: the job is accepted and will run even if this
+        // process dies now (reconcile starts accepted jobs).
+        let observation = JobObservation(name: name, jobId: named.jobId, image: named.image, created: clock.now, runState: .created,
+                                         timeLimitSeconds: named.timeLimitSeconds, backoffLimit: named.backoffLimit)
+        return decide { state, now in state.submissionCreated(observation, now: now) }
+    }
+
+    public func stop(named name: String) async throws(SchedulerError) -> JobStatus {
+        if let status = try state.withLock({ state throws(SchedulerError) in try state.stopNeedsRecording(name) }) {
+            return status
+        }
+        do {
+            try await runtime.recordStopRequest(name: name, selector: selector)
+        } catch {
+            throw Self.schedulerError(from: error)
+        }
+        return try decide { state, now throws(SchedulerError) in try state.stopRecorded(name, now: now) }
+    }
+
+    /// Stops every job that has not ended.
+    public func stopAll() async throws(SchedulerError) -> [JobStatus] {
+        var stopped: [JobStatus] = []
+        for name in state.withLock({ $0.activeJobNames() }) {
+            do {
+                stopped.append(try await stop(named: name))
+            } catch .jobAlreadyEnded, .jobNotFound {
+                continue  // it ended or went away meanwhile
+            }
+        }
+        return stopped
+    }
+
+    /// Removes a job: kills it if it runs, and removes its container and payload.
+    public func delete(named name: String) async throws(SchedulerError) {
+        try state.withLock { state throws(SchedulerError) in try state.checkDeletable(name) }
+        do {
+            try await runtime.remove(name: name, selector: selector)
+        } catch {
+            throw Self.schedulerError(from: error)
+        }
+        decide { state, _ in ((), state.deleted(name)) }
+    }
+
+    /// Rebuilds the index from the runtime: what `run()` does whenever the events (re)connect, and
+    /// what a new process does before it serves, so that nothing is answered before the jobs are known.
+    public func reconcile() async throws(SchedulerError) {
+        let ticket = state.withLock { $0.takeTicket() }
+        let observations: [JobObservation]
+        do {
+            observations = try await runtime.observeAll(selector: selector)
+        } catch {
+            throw Self.schedulerError(from: error)
+        }
+        decide { state, now in ((), state.reconciled(observations, ticket: ticket, now: now)) }
+    }
+
+    // MARK: - Running
+
+    /// Follows the runtime's events and carries out the decisions' actions, each in a task of its own
+    /// owned here, until graceful shutdown (or cancellation). The jobs keep running after.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.followEvents() }
+                group.addTask { await self.timer.run(on: self.clock) { self.decide { state, now in ((), state.tick(now: now)) } } }
+                for await action in self.actions {
+                    group.addTask { await self.perform(action) }
+                }
+                group.cancelAll()
+            }
+        }
+    }
+
+    private func followEvents() async {
+        for await event in runtime.events(selector: selector) {
+            decide { state, now in ((), state.handle(event, now: now)) }
+        }
+    }
+
+    private func perform(_ action: SchedulerAction) async {
+        switch action {
+        case .start(let name, let attempt):
+            do {
+                try await runtime.start(name: name)
+                // The runtime's start event brings the rest.
+            } catch {
+                logger.warning("job could not be started", metadata: ["jobName": "\(name)", "error": "\(error)", "attempt": "\(attempt + 1)"])
+                metrics.engineErrors.increment()
+                let transient = if case DockerEngineError.transport = error { true } else { false }
+                decide { state, now in ((), state.startFailed(name, attempt: attempt, transient: transient, now: now)) }
+            }
+        case .stop(let name, let gracePeriod):
+            do {
+                try await runtime.stop(name: name, gracePeriod: gracePeriod)
+            } catch {
+                logger.warning("could not stop job", metadata: ["jobName": "\(name)", "error": "\(error)"])
+            }
+            decide { state, _ in ((), state.endFinished(name)) }
+        case .kill(let name):
+            do {
+                try await runtime.kill(name: name)
+            } catch {
+                logger.warning("could not kill job", metadata: ["jobName": "\(name)", "error": "\(error)"])
+            }
+            decide { state, _ in ((), state.endFinished(name)) }
+        case .remove(let name):
+            do {
+                try await runtime.remove(name: name, selector: selector)
+            } catch {
+                // Still in the runtime: the next reconcile sees it and decides again.
+                logger.warning("could not remove job", metadata: ["jobName": "\(name)", "error": "\(error)"])
+            }
+        case .observe(let name, let ticket):
+            do {
+                let observation = try await runtime.observe(name: name, selector: selector)
+                decide { state, now in ((), state.observed(name, observation, ticket: ticket, now: now)) }
+            } catch {
+                logger.warning("could not read job from the engine", metadata: ["jobName": "\(name)", "error": "\(error)"])
+                metrics.engineErrors.increment()
+                decide { state, _ in ((), state.observationFailed(name)) }
+            }
+        case .observeAll(let ticket):
+            do {
+                let observations = try await runtime.observeAll(selector: selector)
+                decide { state, now in ((), state.reconciled(observations, ticket: ticket, now: now)) }
+            } catch {
+                logger.warning("reconcile failed", metadata: ["error": "\(error)"])
+                metrics.engineErrors.increment()
+            }
+        case .armTimer(let wakeUp):
+            timer.arm(at: wakeUp)
+        }
+    }
+
+    /// Feeds one input to the decisions: their actions are queued in the order decided, then what
+    /// they report is logged and counted.
+    @discardableResult
+    private func decide<Result, Failure: Error>(
+        _ input: (inout SchedulerState, Date) throws(Failure) -> (Result, SchedulerEffects)
+    ) throws(Failure) -> Result {
+        let now = clock.now
+        let (result, reports) = try state.withLock { state throws(Failure) in
+            let (result, effects) = try input(&state, now)
+            for action in effects.actions {
+                if case .armTimer(let wakeUp) = action { timer.arm(at: wakeUp) } else { actionQueue.yield(action) }
+            }
+            return (result, effects.reports)
+        }
+        for report in reports { record(report) }
+        return result
+    }
+
+    private func record(_ report: SchedulerReport) {
+        switch report {
+        case .jobChanged(let name, let previous, let status, let observation, let activeJobs):
+            metrics.recordTransition(from: previous, to: status, observation: observation, now: clock.now)
+            metrics.running.record(activeJobs)
+            logger.info("job is \(status.state.rawValue)", metadata: [
+                "jobName": "\(name)", "status": "\(status.state.rawValue)", "previous": "\(previous?.rawValue ?? "-")",
+                "message": "\(status.message ?? "")",
+            ])
+        case .jobForgotten(let name, let reason):
+            switch reason {
+            case .deleted: logger.info("job deleted", metadata: ["jobName": "\(name)"])
+            case .removedFromHistory: logger.info("job removed from history", metadata: ["jobName": "\(name)"])
+            case .containerRemoved: logger.info("job container removed", metadata: ["jobName": "\(name)"])
+            }
+        case .stopRequested(let name):
+            logger.info("job stop requested", metadata: ["jobName": "\(name)"])
+        case .deadlineReached(let name, let timeLimitSeconds):
+            logger.info("job reached its time limit", metadata: ["jobName": "\(name)", "timeLimitSeconds": "\(timeLimitSeconds)"])
+        case .startRetryScheduled(let name, let attempt, let time):
+            logger.info("job start will be tried again", metadata: ["jobName": "\(name)", "attempt": "\(attempt + 1)", "at": "\(time)"])
+        case .unfinishedSubmissionDiscarded(let name):
+            logger.info("removing a submission that never completed", metadata: ["jobName": "\(name)"])
+        case .reconciled(let jobs):
+            logger.info("reconciled with the engine", metadata: ["jobs": "\(jobs)"])
+        case .engineLost(let reason):
+            logger.error("lost the engine's events; reconnecting", metadata: ["error": "\(reason)"])
+            metrics.engineErrors.increment()
+        }
+    }
+
+    // MARK: - Errors
+
+    static func schedulerError(from error: any Error, creating launch: JobLaunch? = nil) -> SchedulerError {
+        if let error = error as? SchedulerError { return error }
+        guard let error = error as? DockerEngineError else { return .engineUnavailable("\(error)") }
+        switch (error, launch) {
+        case (.notFound(let message), let launch?):
+            return .badRequest("cannot create the job: \(message) (is image \(launch.image) on the engine?)")
+        case (.badRequest(let message), .some):
+            return .badRequest("the engine refused the job: \(message)")
+        default:
+            return .engineUnavailable(error.description)
+        }
+    }
+}

@@ -1,0 +1,298 @@
+import DockerEngine
+import Foundation
+import Synchronization
+
+/// A `JobRuntime` that keeps its jobs in memory: the in-memory twin of `DockerJobRuntime`, for tests of
+/// the scheduling logic and the API that need no engine. It behaves as the scheduler relies on an
+/// engine behaving: a job's container is created, started and exits with a code; a failed attempt is
+/// retried up to the job's backoff limit (the restart policy) unless a stop or kill removed it; every
+/// change is an event; stop requests are recorded apart from the container, as volumes are.
+///
+/// A job runs until the test ends it (`exit(_:code:)`), and writes what the test gives it
+/// (`write(_:_:to:)`). Faults are scripted: a start lost in transport (`failNextStart`), an engine
+/// that goes away and comes back (`loseConnection`, `restoreConnection`).
+public final class InMemoryJobRuntime: JobRuntime {
+    /// One job's container.
+    public struct Container: Sendable {
+        public var launch: JobLaunch
+        public var created: Date
+        public var runState: JobObservation.RunState = .created
+        public var startedAt: Date?
+        public var finishedAt: Date?
+        public var exitCode = 0
+        public var restartCount = 0
+        /// The restart policy is in force (a stop or kill removes it).
+        public var retries: Bool
+        public var engineError = ""
+        /// The payload is fully in place: false for a submission that died half-way.
+        public var submissionComplete = true
+        /// How many times it was started, retries by the restart policy not counted.
+        public var starts = 0
+        /// The job ignores SIGTERM: a stop ends it only at the end of the grace period.
+        public var ignoresTerm = false
+        public var output: [JobLogChunk] = []
+    }
+
+    private struct LogFollower {
+        var name: String
+        var continuation: AsyncThrowingStream<JobLogChunk, any Error>.Continuation
+    }
+
+    private struct State {
+        var containers: [String: Container] = [:]
+        var stopRecords: Set<String> = []
+        var subscribers: [UUID: AsyncStream<RuntimeEvent>.Continuation] = [:]
+        var followers: [UUID: LogFollower] = [:]
+        var connected = true
+        /// Errors the next starts throw (the job's name, or nil for any job), in order.
+        var startFaults: [(name: String?, error: any Error)] = []
+    }
+
+    private let state = Mutex(State())
+    private let clock: any SchedulerClock
+    public let imageID: String
+
+    public init(clock: any SchedulerClock, imageID: String = "sha256:" + String(repeating: "0", count: 64)) {
+        self.clock = clock
+        self.imageID = imageID
+    }
+
+    // MARK: - What a test does to the engine
+
+    public func container(_ name: String) -> Container? { state.withLock { $0.containers[name] } }
+
+    public var containerNames: Set<String> { state.withLock { Set($0.containers.keys) } }
+
+    /// The job's process ends with `code`; the restart policy retries it if it may.
+    public func exit(_ name: String, code: Int) {
+        let now = clock.now
+        var events: [RuntimeEvent] = []
+        let finished: Bool = state.withLock { state in
+            guard var container = state.containers[name], container.runState == .running else { return false }
+            events.append(.jobExited(name: name, exitCode: code, at: now))
+            container.exitCode = code
+            if code != 0 && container.retries && container.restartCount < container.launch.backoffLimit {
+                container.restartCount += 1
+                container.startedAt = now
+                events.append(.jobStarted(name: name, at: now))
+                state.containers[name] = container
+                return false
+            }
+            container.runState = .exited
+            container.finishedAt = now
+            state.containers[name] = container
+            return true
+        }
+        publish(events)
+        if finished { endFollowers(of: name) }
+    }
+
+    /// The job writes `text` to one of its streams.
+    public func write(_ name: String, _ text: String, to stream: JobLogChunk.Stream = .stdout) {
+        let chunk = JobLogChunk(stream: stream, bytes: Array(text.utf8))
+        let followers = state.withLock { state -> [AsyncThrowingStream<JobLogChunk, any Error>.Continuation] in
+            state.containers[name]?.output.append(chunk)
+            return state.followers.values.filter { $0.name == name }.map(\.continuation)
+        }
+        for follower in followers { follower.yield(chunk) }
+    }
+
+    /// The next start of `name` (or of any job, nil) throws `error` and is not carried out.
+    public func failNextStart(of name: String? = nil, with error: any Error = DockerEngineError.transport(code: 28, message: "timed out")) {
+        state.withLock { $0.startFaults.append((name, error)) }
+    }
+
+    /// The engine goes away: events stop, every call fails.
+    public func loseConnection(_ reason: String = "engine went away") {
+        let subscribers = state.withLock { state in
+            state.connected = false
+            return Array(state.subscribers.values)
+        }
+        for subscriber in subscribers { subscriber.yield(.disconnected(reason)) }
+    }
+
+    /// The engine is back: events flow again, changes made meanwhile are not replayed.
+    public func restoreConnection() {
+        let subscribers = state.withLock { state in
+            state.connected = true
+            return Array(state.subscribers.values)
+        }
+        for subscriber in subscribers { subscriber.yield(.reconnected) }
+    }
+
+    /// Changes a container behind the scheduler's back, with no event (as when no scheduler watched).
+    public func modify(_ name: String, _ change: (inout Container) -> Void) {
+        state.withLock { state in
+            guard var container = state.containers[name] else { return }
+            change(&container)
+            state.containers[name] = container
+        }
+    }
+
+    /// Creates a container as a scheduler that died half-way through its submission leaves it: without its payload.
+    public func createUnfinished(_ launch: JobLaunch) {
+        state.withLock { state in
+            var container = Container(launch: launch, created: clock.now, retries: launch.backoffLimit > 0)
+            container.submissionComplete = launch.payload == nil
+            state.containers[launch.name] = container
+        }
+    }
+
+    // MARK: - JobRuntime
+
+    public func prepare(network: String?, selector: JobSelector) async throws {
+        try checkConnected()
+    }
+
+    public func create(_ launch: JobLaunch) async throws {
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            guard state.containers[launch.name] == nil else {
+                throw DockerEngineError.conflict(message: "the container name \"/\(launch.name)\" is already in use")
+            }
+            state.containers[launch.name] = Container(launch: launch, created: clock.now, retries: launch.backoffLimit > 0)
+        }
+        publish([.jobChanged(name: launch.name)])
+    }
+
+    public func start(name: String) async throws {
+        let now = clock.now
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            if let index = state.startFaults.firstIndex(where: { $0.name == nil || $0.name == name }) {
+                throw state.startFaults.remove(at: index).error
+            }
+            guard var container = state.containers[name] else { throw DockerEngineError.notFound(message: "No such container: \(name)") }
+            guard container.runState == .created || container.runState == .exited else { return }
+            container.runState = .running
+            container.startedAt = now
+            container.starts += 1
+            state.containers[name] = container
+        }
+        publish([.jobStarted(name: name, at: now)])
+    }
+
+    public func observe(name: String, selector: JobSelector) async throws -> JobObservation? {
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            return state.containers[name].map { observation(of: $0, stopRequested: false) }
+        }
+    }
+
+    public func observeAll(selector: JobSelector) async throws -> [JobObservation] {
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            return state.containers.values.map { observation(of: $0, stopRequested: state.stopRecords.contains($0.launch.name)) }
+        }
+    }
+
+    private func observation(of container: Container, stopRequested: Bool) -> JobObservation {
+        JobObservation(
+            name: container.launch.name, jobId: container.launch.jobId, image: container.launch.image, imageID: imageID,
+            created: container.created, startedAt: container.startedAt, finishedAt: container.finishedAt,
+            runState: container.runState, exitCode: container.exitCode, engineError: container.engineError,
+            restartCount: container.restartCount, timeLimitSeconds: container.launch.timeLimitSeconds,
+            backoffLimit: container.launch.backoffLimit, stopRequested: stopRequested,
+            submissionComplete: container.runState != .created || container.submissionComplete
+        )
+    }
+
+    public func recordStopRequest(name: String, selector: JobSelector) async throws {
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            state.stopRecords.insert(name)
+        }
+    }
+
+    public func stop(name: String, gracePeriod: Duration) async throws {
+        let ignoresTerm = try state.withLock { state -> Bool in
+            guard state.connected else { throw Self.unreachable }
+            guard state.containers[name] != nil else { throw DockerEngineError.notFound(message: "No such container: \(name)") }
+            state.containers[name]?.retries = false
+            return state.containers[name]?.ignoresTerm ?? false
+        }
+        if ignoresTerm {
+            let seconds = Double(gracePeriod.components.seconds) + Double(gracePeriod.components.attoseconds) / 1e18
+            try await clock.sleep(until: clock.now.addingTimeInterval(seconds))
+        }
+        exit(name, code: ignoresTerm ? 137 : 143)
+    }
+
+    public func kill(name: String) async throws {
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            guard state.containers[name] != nil else { throw DockerEngineError.notFound(message: "No such container: \(name)") }
+            state.containers[name]?.retries = false
+        }
+        exit(name, code: 137)
+    }
+
+    public func remove(name: String, selector: JobSelector) async throws {
+        let existed = try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            state.stopRecords.remove(name)
+            return state.containers.removeValue(forKey: name) != nil
+        }
+        if existed {
+            publish([.jobRemoved(name: name)])
+            endFollowers(of: name)
+        }
+    }
+
+    public func events(selector: JobSelector) -> AsyncStream<RuntimeEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: RuntimeEvent.self)
+        let id = UUID()
+        let connected = state.withLock { state in
+            state.subscribers[id] = continuation
+            return state.connected
+        }
+        continuation.yield(connected ? .connected : .disconnected("engine went away"))
+        continuation.onTermination = { [weak self] _ in self?.state.withLock { _ = $0.subscribers.removeValue(forKey: id) } }
+        return stream
+    }
+
+    public func logs(name: String, options: JobLogOptions) async throws -> AsyncThrowingStream<JobLogChunk, any Error> {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: JobLogChunk.self)
+        let id = UUID()
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            guard let container = state.containers[name] else { throw DockerEngineError.notFound(message: "No such container: \(name)") }
+            let output = options.tail.map { Array(container.output.suffix($0)) } ?? container.output
+            for chunk in output { continuation.yield(chunk) }
+            if options.follow && container.runState == .running {
+                state.followers[id] = LogFollower(name: name, continuation: continuation)
+            } else {
+                continuation.finish()
+            }
+        }
+        continuation.onTermination = { [weak self] _ in self?.state.withLock { _ = $0.followers.removeValue(forKey: id) } }
+        return stream
+    }
+
+    // MARK: - Internals
+
+    private static let unreachable = DockerEngineError.unreachable(socketPath: "memory", reason: "the in-memory engine is away")
+
+    private func checkConnected() throws {
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+        }
+    }
+
+    /// Sends events to every subscriber, unless the engine is away (then they are lost, as they are
+    /// for a scheduler whose events stream is cut).
+    private func publish(_ events: [RuntimeEvent]) {
+        let subscribers = state.withLock { $0.connected ? Array($0.subscribers.values) : [] }
+        for subscriber in subscribers {
+            for event in events { subscriber.yield(event) }
+        }
+    }
+
+    private func endFollowers(of name: String) {
+        let followers = state.withLock { state in
+            let ids = state.followers.filter { $0.value.name == name }.map(\.key)
+            return ids.compactMap { state.followers.removeValue(forKey: $0)?.continuation }
+        }
+        for follower in followers { follower.finish() }
+    }
+}
