@@ -17,85 +17,98 @@ struct JobLogReader: Sendable {
     /// Between two looks at the job's state while waiting for it to start or to be retried.
     var pollInterval: Duration = .milliseconds(100)
 
-    /// The output. Throws before anything is sent when the job is unknown (404) or the engine fails (503).
-    func open() async throws(SchedulerError) -> AsyncThrowingStream<ArraySlice<UInt8>, any Error> {
+    /// The output, produced as the client reads it (in the task writing the answer: none of its own).
+    /// Throws before anything is sent when the job is unknown (404) or the engine fails (503).
+    func open() async throws(SchedulerError) -> any AsyncSequence<ArraySlice<UInt8>, any Error> & Sendable {
         if !options.follow {
-            let chunks = try await scheduler.logs(named: name, options: options)
-            let streams = streams
-            return AsyncThrowingStream { continuation in
-                let task = Task {
-                    do {
-                        for try await chunk in chunks where streams.contains(chunk.stream) && !chunk.bytes.isEmpty {
-                            continuation.yield(chunk.bytes[...])
-                        }
-                        continuation.finish()
-                    } catch {
-                        continuation.finish(throwing: error)
-                    }
-                }
-                continuation.onTermination = { _ in task.cancel() }
-            }
+            return Self.bytes(of: try await scheduler.logs(named: name, options: options), in: streams)
         }
         // Known now, or a 404 before the answer starts.
         _ = try scheduler.job(named: name)
-        let reader = self
-        return AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    try await reader.follow(into: continuation)
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
+        return FollowedJobLog(reader: self)
     }
 
-    private func follow(into continuation: AsyncThrowingStream<ArraySlice<UInt8>, any Error>.Continuation) async throws {
-        var since = options.since
-        var tail = options.tail
-        var last: LogTimestamp?
-        while !Task.isCancelled {
-            guard let state = state() else { return }  // deleted meanwhile
-            if state == .waiting {
-                try await Task.sleep(for: pollInterval)
-                continue
-            }
-            do {
-                let engineOptions = JobLogOptions(tail: tail, since: since, timestamps: true, follow: true)
-                for try await chunk in try await scheduler.logs(named: name, options: engineOptions) {
-                    let (stamp, text) = LogTimestamp.split(chunk.bytes)
-                    if let stamp {
-                        if let last, stamp <= last { continue }  // sent before the engine's follow was resumed
-                        last = stamp
-                    }
-                    guard streams.contains(chunk.stream) else { continue }
-                    let bytes = options.timestamps ? chunk.bytes[...] : text
-                    if !bytes.isEmpty { continuation.yield(bytes) }
-                }
-            } catch {
-                // A container removed under the follow (the job deleted, or dropped from history) cuts
-                // the engine's stream, or makes it refuse the next one: that is the end of the job's
-                // output, not a failure. The scheduler learns of it a moment after the engine.
-                let deadline = ContinuousClock.now + .seconds(2)
-                repeat {
-                    guard let state = self.state(), !state.isTerminal else { return }
-                    try await Task.sleep(for: pollInterval)
-                } while ContinuousClock.now < deadline
-                throw error
-            }
-            // The container stopped: the job ended, or an attempt failed and another follows.
-            guard let state = self.state(), !state.isTerminal else { return }
-            // Resume just before the last line sent (the engine's `since` is coarser than its stamps).
-            if let last { since = last.date.addingTimeInterval(-0.000_001) }
-            tail = nil
-            try await Task.sleep(for: pollInterval)
-        }
+    private static func bytes(of chunks: some AsyncSequence<JobLogChunk, any Error> & Sendable, in streams: Set<JobLogChunk.Stream>)
+        -> some AsyncSequence<ArraySlice<UInt8>, any Error> & Sendable {
+        chunks.compactMap { @Sendable chunk in streams.contains(chunk.stream) && !chunk.bytes.isEmpty ? chunk.bytes[...] : nil }
     }
 
-    private func state() -> JobState? {
+    func state() -> JobState? {
         try? scheduler.job(named: name).state
+    }
+}
+
+/// A job's output followed across its attempts until the job has ended (see `JobLogReader`).
+struct FollowedJobLog: AsyncSequence, Sendable {
+    let reader: JobLogReader
+
+    func makeAsyncIterator() -> Iterator {
+        Iterator(reader: reader, since: reader.options.since, tail: reader.options.tail)
+    }
+
+    struct Iterator: AsyncIteratorProtocol {
+        let reader: JobLogReader
+        var since: Date?
+        var tail: Int?
+        /// The newest line sent: lines the engine sends again after a resumed follow are skipped.
+        var last: LogTimestamp?
+        /// The engine's follow of the current attempt.
+        var attempt: (any AsyncIteratorProtocol<JobLogChunk, any Error>)?
+
+        mutating func next() async throws -> ArraySlice<UInt8>? {
+            while !Task.isCancelled {
+                guard var chunks = attempt else {
+                    guard let state = reader.state() else { return nil }  // deleted meanwhile
+                    if state == .waiting {
+                        try await Task.sleep(for: reader.pollInterval)
+                        continue
+                    }
+                    let options = JobLogOptions(tail: tail, since: since, timestamps: true, follow: true)
+                    attempt = try await reader.scheduler.logs(named: reader.name, options: options).makeAsyncIterator()
+                    continue
+                }
+                let chunk: JobLogChunk?
+                do {
+                    chunk = try await chunks.next()
+                    attempt = chunks
+                } catch {
+                    attempt = nil
+                    try await endOfOutput(after: error)
+                    return nil
+                }
+                guard let chunk else {
+                    // The container stopped: the job ended, or an attempt failed and another follows.
+                    attempt = nil
+                    guard let state = reader.state(), !state.isTerminal else { return nil }
+                    // Resume just before the last line sent (the engine's `since` is coarser than its stamps).
+                    if let last { since = last.date.addingTimeInterval(-0.000_001) }
+                    tail = nil
+                    try await Task.sleep(for: reader.pollInterval)
+                    continue
+                }
+                let (stamp, text) = LogTimestamp.split(chunk.bytes)
+                if let stamp {
+                    if let last, stamp <= last { continue }  // sent before the engine's follow was resumed
+                    last = stamp
+                }
+                guard reader.streams.contains(chunk.stream) else { continue }
+                let bytes = reader.options.timestamps ? chunk.bytes[...] : text
+                if !bytes.isEmpty { return bytes }
+            }
+            return nil
+        }
+
+        /// A container removed under the follow (the job deleted, or dropped from history) cuts the
+        /// engine's stream, or makes it refuse the next one: that is the end of the job's output, not a
+        /// failure. The scheduler learns of it a moment after the engine; anything else is rethrown.
+        private func endOfOutput(after error: any Error) async throws {
+            let deadline = ContinuousClock.now + .seconds(2)
+            repeat {
+                guard let state = reader.state(), !state.isTerminal else { return }
+                try await Task.sleep(for: reader.pollInterval)
+            } while ContinuousClock.now < deadline
+            throw error
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 
-/// The `job-scheduler` root command. Async from the start because the commands to come
-/// (serve, generate, jobs) talk to the Docker engine.
+/// The `job-scheduler` root command. Async, because `serve` and `jobs` talk to the Docker engine
+/// and to a scheduler over HTTP.
 public struct JobSchedulerCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "job-scheduler",

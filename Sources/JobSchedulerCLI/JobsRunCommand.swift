@@ -60,31 +60,36 @@ extension JobsCommand {
             return text
         }
 
-        /// Polls the job's status, printing each change to stderr (and its output to stdout with --logs).
+        /// Polls the job's status, printing each change to stderr (and its output to stdout with --logs,
+        /// copied beside the polling in a child task).
         private func follow(_ name: String, client: Client, output: StandardOutput) async throws -> Components.Schemas.JobStatus {
-            let logTask: Task<Void, any Error>? = logs ? Task {
-                let query = Operations.GetJobLogs.Input.Query(follow: true)
-                try await JobsOutput.copy(try await client.getJobLogs(path: .init(jobName: name), query: query).ok.body.plainText)
-            } : nil
-            let deadline = timeout.map { Date().addingTimeInterval($0) }
-            var last: Components.Schemas.JobStatus.StatusPayload = .waiting
-            while true {
-                let job = try await client.getJob(path: .init(jobName: name)).ok.body.json
-                if job.status != last {
-                    last = job.status
-                    let detail = [job.message, job.status == .running ? nil : "after \(JobsOutput.duration(job))"].compactMap { $0 }
-                    output.err("\(name): \(job.status.rawValue)" + (detail.isEmpty ? "" : " (\(detail.joined(separator: ", ")))"))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                if logs {
+                    group.addTask {
+                        let query = Operations.GetJobLogs.Input.Query(follow: true)
+                        try await JobsOutput.copy(try await client.getJobLogs(path: .init(jobName: name), query: query).ok.body.plainText)
+                    }
                 }
-                if [.succeeded, .failed, .stopped].contains(job.status) {
-                    _ = try? await logTask?.value  // the followed output ends with the job
-                    return job
+                let deadline = timeout.map { Date().addingTimeInterval($0) }
+                var last: Components.Schemas.JobStatus.StatusPayload = .waiting
+                while true {
+                    let job = try await client.getJob(path: .init(jobName: name)).ok.body.json
+                    if job.status != last {
+                        last = job.status
+                        let detail = [job.message, job.status == .running ? nil : "after \(JobsOutput.duration(job))"].compactMap { $0 }
+                        output.err("\(name): \(job.status.rawValue)" + (detail.isEmpty ? "" : " (\(detail.joined(separator: ", ")))"))
+                    }
+                    if [.succeeded, .failed, .stopped].contains(job.status) {
+                        _ = try? await group.waitForAll()  // the followed output ends with the job
+                        return job
+                    }
+                    if let deadline, Date() > deadline {
+                        group.cancelAll()
+                        output.err("\(name): still \(job.status.rawValue) after \(timeout!) seconds; giving up (the job goes on)")
+                        throw ExitCode(3)
+                    }
+                    try await Task.sleep(for: .milliseconds(250))
                 }
-                if let deadline, Date() > deadline {
-                    logTask?.cancel()
-                    output.err("\(name): still \(job.status.rawValue) after \(timeout!) seconds; giving up (the job goes on)")
-                    throw ExitCode(3)
-                }
-                try await Task.sleep(for: .milliseconds(250))
             }
         }
     }

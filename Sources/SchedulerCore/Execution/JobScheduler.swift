@@ -65,7 +65,7 @@ public final class JobScheduler: Service, Sendable {
     }
 
     /// A job's output: stdout and stderr apart, whole or followed until the job ends.
-    public func logs(named name: String, options: JobLogOptions) async throws(SchedulerError) -> AsyncThrowingStream<JobLogChunk, any Error> {
+    public func logs(named name: String, options: JobLogOptions) async throws(SchedulerError) -> any AsyncSequence<JobLogChunk, any Error> & Sendable {
         _ = try job(named: name)
         do {
             return try await runtime.logs(name: name, options: options)

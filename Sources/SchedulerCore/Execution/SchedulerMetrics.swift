@@ -28,8 +28,8 @@ struct SchedulerMetrics: Sendable {
         engineErrors = Counter(label: "job_scheduler_engine_errors_total", dimensions: dimensions)
     }
 
-    /// Records a job's change of state; `live` is false for jobs first seen in a reconcile, whose
-    /// changes happened before this process watched them.
+    /// Records a job's change of state. A job first seen (`previous` nil, as in a reconcile) counts
+    /// nothing: what happened to it happened before this process watched it.
     func recordTransition(from previous: JobState?, to status: JobStatus, observation: JobObservation, now: Date = Date()) {
         guard let previous, previous != status.state else { return }
         // Counted once, when the job leaves Waiting having started (a quick job may go straight to its end).

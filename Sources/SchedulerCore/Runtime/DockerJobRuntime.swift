@@ -204,49 +204,34 @@ public struct DockerJobRuntime: JobRuntime {
         } catch DockerEngineError.notFound {}
     }
 
-    public func events(selector: JobSelector) -> AsyncStream<RuntimeEvent> {
-        let engineEvents = client.events(filters: EventFilters(types: ["container"], labels: JobLabels.filters(for: selector)))
-        return AsyncStream { continuation in
-            let pump = Task {
-                for await update in engineEvents {
-                    switch update {
-                    case .connected: continuation.yield(.connected)
-                    case .reconnected: continuation.yield(.reconnected)
-                    case .disconnected(let error): continuation.yield(.disconnected(error.description))
-                    case .event(let event):
-                        guard let name = event.attributes[JobLabels.jobName] else { continue }
-                        switch event.action {
-                        case "destroy": continuation.yield(.jobRemoved(name: name))
-                        case "start": continuation.yield(.jobStarted(name: name, at: event.time))
-                        case "die" where event.exitCode != nil:
-                            continuation.yield(.jobExited(name: name, exitCode: event.exitCode ?? 0, at: event.time))
-                        case "create", "die", "stop", "kill", "oom", "restart", "pause", "unpause", "update":
-                            continuation.yield(.jobChanged(name: name))
-                        default: continue  // exec, attach, archive and other events change nothing we report
-                        }
-                    }
-                }
-                continuation.finish()
+    public func events(selector: JobSelector) -> any AsyncSequence<RuntimeEvent, Never> & Sendable {
+        // Mapped as they are read, in the reader's task: no task of its own to own.
+        client.events(filters: EventFilters(types: ["container"], labels: JobLabels.filters(for: selector)))
+            .compactMap(Self.runtimeEvent)
+    }
+
+    /// What an engine update means for a job; nil for what changes nothing we report.
+    @Sendable static func runtimeEvent(_ update: EngineEventUpdate) -> RuntimeEvent? {
+        switch update {
+        case .connected: return .connected
+        case .reconnected: return .reconnected
+        case .disconnected(let error): return .disconnected(error.description)
+        case .event(let event):
+            guard let name = event.attributes[JobLabels.jobName] else { return nil }
+            switch event.action {
+            case "destroy": return .jobRemoved(name: name)
+            case "start": return .jobStarted(name: name, at: event.time)
+            case "die" where event.exitCode != nil: return .jobExited(name: name, exitCode: event.exitCode ?? 0, at: event.time)
+            case "create", "die", "stop", "kill", "oom", "restart", "pause", "unpause", "update": return .jobChanged(name: name)
+            default: return nil  // exec, attach, archive and other events change nothing we report
             }
-            continuation.onTermination = { _ in pump.cancel() }
         }
     }
 
-    public func logs(name: String, options: JobLogOptions) async throws -> AsyncThrowingStream<JobLogChunk, any Error> {
+    public func logs(name: String, options: JobLogOptions) async throws -> any AsyncSequence<JobLogChunk, any Error> & Sendable {
         let engineOptions = LogOptions(tail: options.tail, since: options.since, timestamps: options.timestamps)
-        let chunks = try await client.streamLogs(name, options: engineOptions, follow: options.follow)
-        return AsyncThrowingStream { continuation in
-            let pump = Task {
-                do {
-                    for try await chunk in chunks where chunk.stream != .stdin {
-                        continuation.yield(JobLogChunk(stream: chunk.stream == .stderr ? .stderr : .stdout, bytes: chunk.bytes))
-                    }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in pump.cancel() }
+        return try await client.streamLogs(name, options: engineOptions, follow: options.follow).compactMap { @Sendable chunk in
+            chunk.stream == .stdin ? nil : JobLogChunk(stream: chunk.stream == .stderr ? .stderr : .stdout, bytes: chunk.bytes)
         }
     }
 }

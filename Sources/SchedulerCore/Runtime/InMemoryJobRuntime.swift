@@ -239,7 +239,7 @@ public final class InMemoryJobRuntime: JobRuntime {
         }
     }
 
-    public func events(selector: JobSelector) -> AsyncStream<RuntimeEvent> {
+    public func events(selector: JobSelector) -> any AsyncSequence<RuntimeEvent, Never> & Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: RuntimeEvent.self)
         let id = UUID()
         let connected = state.withLock { state in
@@ -251,7 +251,7 @@ public final class InMemoryJobRuntime: JobRuntime {
         return stream
     }
 
-    public func logs(name: String, options: JobLogOptions) async throws -> AsyncThrowingStream<JobLogChunk, any Error> {
+    public func logs(name: String, options: JobLogOptions) async throws -> any AsyncSequence<JobLogChunk, any Error> & Sendable {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: JobLogChunk.self)
         let id = UUID()
         try state.withLock { state in

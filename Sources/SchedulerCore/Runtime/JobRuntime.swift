@@ -143,7 +143,8 @@ public protocol JobRuntime: Sendable {
     func kill(name: String) async throws
     /// Removes the job and everything recorded for it.
     func remove(name: String, selector: JobSelector) async throws
-    func events(selector: JobSelector) -> AsyncStream<RuntimeEvent>
+    /// Never ends on its own: a lost connection is reported (`disconnected`) and retried (`reconnected`).
+    func events(selector: JobSelector) -> any AsyncSequence<RuntimeEvent, Never> & Sendable
     /// The job's output so far, or as it comes with `options.follow`.
-    func logs(name: String, options: JobLogOptions) async throws -> AsyncThrowingStream<JobLogChunk, any Error>
+    func logs(name: String, options: JobLogOptions) async throws -> any AsyncSequence<JobLogChunk, any Error> & Sendable
 }
