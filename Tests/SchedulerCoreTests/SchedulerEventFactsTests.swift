@@ -120,8 +120,8 @@ struct SlowInspectionRuntime: JobRuntime {
     func stop(name: String, gracePeriod: Duration) async throws { try await base.stop(name: name, gracePeriod: gracePeriod) }
     func kill(name: String) async throws { try await base.kill(name: name) }
     func remove(name: String, selector: JobSelector) async throws { try await base.remove(name: name, selector: selector) }
-    func events(selector: JobSelector) -> AsyncStream<RuntimeEvent> { base.events(selector: selector) }
-    func logs(name: String, options: JobLogOptions) async throws -> AsyncThrowingStream<JobLogChunk, any Error> {
+    func events(selector: JobSelector) -> any AsyncSequence<RuntimeEvent, Never> & Sendable { base.events(selector: selector) }
+    func logs(name: String, options: JobLogOptions) async throws -> any AsyncSequence<JobLogChunk, any Error> & Sendable {
         try await base.logs(name: name, options: options)
     }
 }

@@ -73,7 +73,7 @@ struct SchedulerRecoveryTests {
     @Test func deadlinesStillHoldAfterARestart() async throws {
         try await withScheduler(script: "true") { harness in
             let pastDeadline = try launch(harness, script: "sleep 60", timeLimitSeconds: 1)
-            let laterDeadline = try launch(harness, script: "sleep 60", timeLimitSeconds: 8)
+            let laterDeadline = try launch(harness, script: "sleep 60", timeLimitSeconds: 4)
             for job in [pastDeadline, laterDeadline] {
                 try await harness.runtime.create(job)
                 try await harness.runtime.start(name: job.name)
@@ -85,7 +85,7 @@ struct SchedulerRecoveryTests {
             let second = try await fresh.waitFor(laterDeadline.name, [.failed, .succeeded])
             #expect(second.podStatuses.first?.reason == JobStatusDerivation.deadlineExceeded)
             // Killed at its own deadline, not at once: the new scheduler kept the time limit.
-            #expect(second.ended!.timeIntervalSince(second.created!) >= 8)
+            #expect(second.ended!.timeIntervalSince(second.created!) >= 4)
             #expect(second.podStatuses.first?.exitCode == 137)
             await fresh.finish()
         }

@@ -2,7 +2,7 @@ import Foundation
 
 /// What the decisions ask the executor to do against the runtime. Each is carried out on its own, and
 /// its result comes back as an input (`SchedulerState.observed`, `.startFailed`, `.endFinished`, ...).
-public enum SchedulerAction: Sendable, Equatable {
+public enum SchedulerAction: Sendable, Hashable {
     /// Start an accepted job's container. `attempt` counts starts lost to a transport failure.
     case start(name: String, attempt: Int)
     /// Ask the job to end (SIGTERM), and kill it after the grace period.
