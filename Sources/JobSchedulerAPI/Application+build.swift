@@ -33,17 +33,19 @@ public struct APIServerOptions: Sendable {
 /// bootstraps swift-metrics with it (`PrometheusMetrics.bootstrap()`) before the scheduler makes its
 /// metrics; a process that wants another metrics backend bootstraps it before calling this.
 ///
+/// - Parameter clock: the time deadlines and retries are measured on (tests pass a `ManualClock`).
 /// - Throws: `SchedulerError.engineUnavailable` when the engine cannot be reached.
 public func buildApplication(
     configuration: SchedulerConfiguration,
     runtime: any JobRuntime,
+    clock: any SchedulerClock = WallClock(),
     server: APIServerOptions,
     logger: Logger
 ) async throws -> some ApplicationProtocol {
     PrometheusMetrics.bootstrap()
     var logger = logger
     logger[metadataKey: "job"] = .string(configuration.job.name)
-    let scheduler = JobScheduler(configuration: configuration, runtime: runtime, logger: logger)
+    let scheduler = JobScheduler(configuration: configuration, runtime: runtime, clock: clock, logger: logger)
     try await scheduler.reconcile()
     // The Docker runtime's engine can be asked directly whether it answers.
     var ping: (@Sendable () async throws -> Void)?
