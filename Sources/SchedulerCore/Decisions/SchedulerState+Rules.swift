@@ -1,0 +1,154 @@
+import Foundation
+
+/// The rules every input goes through: how an observation is applied, and what follows from a job's state.
+extension SchedulerState {
+    /// Applies what the runtime says of a job, unless something newer was applied since `ticket` was
+    /// taken; then acts on the job's new state.
+    mutating func apply(_ observation: JobObservation, ticket: UInt64, now: Date, _ effects: inout SchedulerEffects) {
+        let name = observation.name
+        if forgotten.contains(name) { return }
+        if var existing = records[name], existing.ticket > ticket {
+            // Too old to say what state the job is in; but what never changes still fills a gap that
+            // an event's facts (applied meanwhile) left.
+            if existing.observation.imageID.isEmpty && !observation.imageID.isEmpty {
+                existing.observation.imageID = observation.imageID
+                store(existing)
+            }
+            return
+        }
+        let previous = records[name]
+        var record = previous ?? JobRecord(observation: observation, ticket: ticket)
+        var observation = observation
+        // A stop request is only ever added, and our own record of it may be ahead of an observation made earlier.
+        observation.stopRequested = observation.stopRequested || (previous?.observation.stopRequested ?? false)
+        record.observation = observation
+        record.ticket = ticket
+        store(record)
+        guard let status = records[name]?.status else { return }
+
+        if previous?.status.state != status.state {
+            effects.reports.append(.jobChanged(name: name, previous: previous?.status.state, status: status,
+                                               observation: observation, activeJobs: runningCount))
+        }
+        if status.state.isTerminal {
+            records[name]?.deadline = nil
+            records[name]?.startRetry = nil
+            if previous?.status.state != status.state { enforceHistoryLimit(&effects) }
+        } else {
+            // Armed once per job; re-armed only after it fired, while the job goes on.
+            if record.deadline == nil && ending[name] != .kill { records[name]?.deadline = observation.deadline }
+            if observation.stopRequested && [.running, .restarting, .paused].contains(observation.runState) {
+                end(name, .stop, &effects)
+            }
+        }
+    }
+
+    /// An engine event says the job's first start happened at `time`. Returns whether that is all
+    /// there is to know (an inspection had already filled in the rest).
+    mutating func started(_ name: String, at time: Date, now: Date, _ effects: inout SchedulerEffects) -> Bool {
+        guard let record = records[name], record.observation.runState == .created, record.observation.engineError.isEmpty,
+              !record.observation.stopRequested else { return false }
+        var observation = record.observation
+        observation.runState = .running
+        observation.startedAt = time
+        apply(observation, ticket: takeTicket(), now: now, &effects)
+        return !observation.imageID.isEmpty
+    }
+
+    // The runtime answers an inspection of a container that just exited only once it has cleaned it
+    // up (a hundred milliseconds and more), and an exit is all most ends are: so the event's own facts
+    // are applied at once where they alone decide the status; the inspection follows and has the last word.
+
+    /// An engine event says the job's container exited: after which, if no retry follows, the job has ended.
+    mutating func exited(_ name: String, exitCode: Int, at time: Date, now: Date, _ effects: inout SchedulerEffects) {
+        // Only once an inspection has filled in what events do not carry: a finished job's status is complete.
+        guard let record = records[name], record.observation.runState == .running, !record.observation.imageID.isEmpty else { return }
+        var observation = record.observation
+        // The runtime retries a non-zero exit while retries are left, unless the job was stopped or
+        // killed at its deadline (the restart policy is removed first).
+        let retryPossible = exitCode != 0 && observation.restartCount < observation.backoffLimit
+            && !observation.stopRequested && !record.deadlineKilled
+        guard !retryPossible else { return }
+        observation.runState = .exited
+        observation.exitCode = exitCode
+        observation.finishedAt = time
+        apply(observation, ticket: takeTicket(), now: now, &effects)
+    }
+
+    /// Starts an accepted job: created, complete, not stopped, and not started by this process before.
+    mutating func startIfAccepted(_ name: String, _ effects: inout SchedulerEffects) {
+        guard let record = records[name], record.observation.runState == .created, record.observation.engineError.isEmpty,
+              record.observation.submissionComplete, !record.observation.stopRequested,
+              !startsIssued.contains(name) else { return }
+        startsIssued.insert(name)
+        effects.actions.append(.start(name: name, attempt: 0))
+    }
+
+    /// A reading taken for a due start retry: start again only if the job has still never started.
+    mutating func retryStartIfDue(_ observation: JobObservation, _ effects: inout SchedulerEffects) {
+        let name = observation.name
+        guard let retry = records[name]?.startRetry, retry.awaitingObservation else { return }
+        records[name]?.startRetry = nil
+        guard observation.runState == .created, observation.engineError.isEmpty,
+              records[name]?.observation.stopRequested == false else { return }
+        effects.actions.append(.start(name: name, attempt: retry.attempt))
+    }
+
+    mutating func deadlineReached(_ name: String, _ effects: inout SchedulerEffects) {
+        records[name]?.deadline = nil
+        guard let record = records[name], !record.status.state.isTerminal, record.observation.runState != .created,
+              ending[name] != .kill else { return }
+        records[name]?.deadlineKilled = true
+        effects.reports.append(.deadlineReached(name: name, timeLimitSeconds: record.observation.timeLimitSeconds))
+        end(name, .kill, &effects)
+    }
+
+    /// Sends the stop (grace period, then kill) or the deadline kill, once; a kill overrides a stop in flight.
+    mutating func end(_ name: String, _ how: Ending, _ effects: inout SchedulerEffects) {
+        switch (ending[name], how) {
+        case (nil, _), (.stop, .kill): break
+        default: return
+        }
+        ending[name] = how
+        effects.actions.append(how == .kill ? .kill(name: name) : .stop(name: name, gracePeriod: stopGracePeriod))
+    }
+
+    /// Keeps the latest `historyLimit` succeeded and failed jobs; removes older ones from the runtime.
+    mutating func enforceHistoryLimit(_ effects: inout SchedulerEffects) {
+        for name in HistoryRetention.jobsToRemove(from: records.values.map(\.status), limit: historyLimit) {
+            forget(name, .removedFromHistory, &effects)
+            // Should the removal fail, the job is still in the runtime: the next reconcile removes it again.
+            effects.actions.append(.remove(name: name))
+        }
+    }
+
+    mutating func forget(_ name: String, _ reason: SchedulerReport.ForgetReason, _ effects: inout SchedulerEffects) {
+        if records.removeValue(forKey: name) != nil { revision &+= 1 }
+        startsIssued.remove(name)
+        forgotten.insert(name)
+        effects.reports.append(.jobForgotten(name: name, reason: reason))
+    }
+
+    /// Stores a record with its status derived anew; the revision moves when the status changed.
+    mutating func store(_ record: JobRecord) {
+        var record = record
+        record.status = JobStatusDerivation.status(of: record.observation, deadlineKilled: record.deadlineKilled)
+        let name = record.observation.name
+        if records[name]?.status != record.status { revision &+= 1 }
+        records[name] = record
+    }
+
+    /// Jobs whose container runs now (stopping ones included).
+    var runningCount: Int {
+        records.values.reduce(0) { $0 + ($1.status.state == .running || $1.status.state == .stopping ? 1 : 0) }
+    }
+
+    /// Completes an input's effects: asks for the clock when the earliest wake-up changed.
+    mutating func finish(_ effects: inout SchedulerEffects) {
+        let next = nextWakeUp
+        if next != armedWakeUp {
+            armedWakeUp = next
+            effects.actions.append(.armTimer(at: next))
+        }
+    }
+}
