@@ -8,6 +8,8 @@ extension DockerEngineClient {
     public func events(filters: EventFilters = EventFilters(), maxRetryDelay: Duration = .seconds(2)) -> AsyncStream<EngineEventUpdate> {
         let (stream, continuation) = AsyncStream<EngineEventUpdate>.makeStream()
         let client = self
+        // The stream owns this task: it spans reconnections (which a lazily mapped sequence could not
+        // hold across), and it is cancelled in `onTermination` as soon as the consumer stops reading.
         let pump = Task {
             var everConnected = false
             var delay = Duration.milliseconds(50)

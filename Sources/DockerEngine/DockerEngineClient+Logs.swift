@@ -67,6 +67,8 @@ extension DockerEngineClient {
         let multiplexed = response.head.header("content-type") == "application/vnd.docker.multiplexed-stream" || !isTTY
         var decoder = LogFrameDecoder(framing: multiplexed ? .multiplexed : .raw)
         let (stream, continuation) = AsyncThrowingStream<LogChunk, any Error>.makeStream()
+        // The stream owns this task (it carries the frame decoder's state between transfers' chunks), and
+        // cancels it in `onTermination` as soon as the consumer stops reading.
         let pump = Task {
             do {
                 for try await bytes in response.body {
