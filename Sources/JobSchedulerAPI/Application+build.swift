@@ -97,7 +97,7 @@ func buildRouter(
     let basePath = serverURL.path == "/" ? "" : serverURL.path
     // Added first, so they also wrap the answer for unknown routes; the metrics see the final status.
     router.add(middleware: RequestMetricsMiddleware(job: scheduler.configuration.job.name))
-    router.add(middleware: RadixStatusMiddleware(routes: RouteTable(document: OpenAPIDocument.bytes, basePath: basePath)))
+    router.add(middleware: RadixStatusMiddleware(routes: RouteTable(basePath: basePath)))
     router.get(RouterPath(OpenAPIDocument.path)) { _, _ in OpenAPIDocument.response() }
     router.get(RouterPath(APIPage.path)) { _, _ in APIPage.response() }
     let nullable = NullableProperties(document: OpenAPIDocument.bytes)
@@ -114,7 +114,7 @@ func buildRouter(
             RequestBodyMiddleware(
                 limit: requestBodyLimit,
                 operationsWithBody: APIFailure.operationsWithBody,
-                diagnosis: RequestBodyDiagnosis(document: OpenAPIDocument.bytes, schema: "JobScheduleDescription")
+                diagnosis: RequestBodyDiagnosis(schema: "JobScheduleDescription")
             ),
             TextContentTypeMiddleware(contentTypes: [
                 Operations.GetJobLogs.id: "text/plain; charset=utf-8",
