@@ -17,17 +17,11 @@ enum StatusBody {
     /// A Status body as a complete Hummingbird response, for answers given outside the generated code
     /// (unknown routes, bodies over the limit, malformed JSON).
     static func response(_ status: Components.Schemas.Status, status code: HTTPResponse.Status) -> Response {
-        let data = (try? encoder.encode(status)) ?? Data(#"{"status":"Failure","code":500}"#.utf8)
+        let data = (try? APIJSON.encoder().encode(status)) ?? Data(#"{"status":"Failure","code":500}"#.utf8)
         return Response(
             status: code,
             headers: [.contentType: "application/json; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
         )
     }
-
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
 }

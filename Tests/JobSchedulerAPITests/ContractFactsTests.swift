@@ -1,9 +1,10 @@
 import Foundation
+import SchedulerCore
 import Testing
 @testable import JobSchedulerAPI
 
-/// What the server takes from the contract at build time (`OpenAPIContract`) agrees with swagger.json,
-/// read here.
+/// What the server takes from the contract at build time (`OpenAPIContract`) and writes by hand beside
+/// the generated code (`RadixJobStatus`) agrees with swagger.json, read here.
 @Suite("the contract's facts")
 struct ContractFactsTests {
     static func schemas() throws -> [String: [String: Any]] {
@@ -39,5 +40,31 @@ struct ContractFactsTests {
         }
         #expect(OpenAPIContract.integerProperties.mapValues { $0.mapValues(\.rawValue) } == documented)
         #expect(RequestBodyDiagnosis(schema: "JobScheduleDescription").integerProperties == ["timeLimitSeconds": .int64, "backoffLimit": .int32])
+    }
+
+    /// A status with nothing known but its name and state: the contract's nullable properties are explicit
+    /// nulls, the other optional ones are left out, and the JSON reads back as the same value.
+    @Test func absentNullablePropertiesAreExplicitNulls() throws {
+        let status = RadixJobStatus(name: "work-1", status: .waiting,
+                                    podStatuses: [RadixPodStatus(name: "work-1", replicaStatus: .init(status: .pending))])
+        let data = try APIJSON.encoder().encode(status)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let pod = try #require((object["podStatuses"] as? [[String: Any]])?.first)
+        for (schema, value) in [("JobStatus", object), ("PodStatus", pod)] {
+            let properties = try Self.properties(of: schema)
+            let nullable = Set(properties.filter { $0.value["nullable"] as? Bool == true }.keys)
+            let required = Set(try Self.schemas()[schema]?["required"] as? [String] ?? [])
+            #expect(Set(value.filter { $0.value is NSNull }.keys) == nullable, "\(schema)")
+            #expect(Set(value.filter { !($0.value is NSNull) }.keys) == required.union(schema == "JobStatus" ? ["podStatuses"] : []), "\(schema)")
+        }
+        #expect(try JSONDecoder().decode(RadixJobStatus.self, from: data) == status)
+        #expect(try JSONDecoder().decode(RadixJobStatus.self, from: Data(#"{"name":"work-1","status":"Waiting"}"#.utf8))
+            == RadixJobStatus(name: "work-1", status: .waiting))
+    }
+
+    /// The job's status is the core's state, whose names are the contract's.
+    @Test func jobStatesAreTheContractsEnum() throws {
+        let values = try #require(try Self.properties(of: "JobStatus")["status"]?["enum"] as? [String])
+        #expect(SchedulerCore.JobState.allCases.map(\.rawValue) == values)
     }
 }
