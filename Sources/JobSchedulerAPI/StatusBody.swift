@@ -1,17 +1,12 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import SchedulerCore
 
 /// Radix's Status bodies: `{"status":"Success","message":"…","code":200}` for operations with nothing
 /// else to return, and the same shape with `Failure` and a `reason` for every error.
 enum StatusBody {
     static func success(_ message: String) -> Components.Schemas.Status {
         Components.Schemas.Status(status: .success, message: message, code: 200)
-    }
-
-    static func failure(_ error: SchedulerError) -> Components.Schemas.Status {
-        APIFailure(error).body
     }
 
     /// A Status body as a complete Hummingbird response, for answers given outside the generated code

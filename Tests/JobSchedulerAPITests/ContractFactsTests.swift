@@ -4,7 +4,7 @@ import Testing
 @testable import JobSchedulerAPI
 
 /// What the server takes from the contract at build time (`OpenAPIContract`) and writes by hand beside
-/// the generated code (`RadixJobStatus`) agrees with swagger.json, read here.
+/// the generated code (`RadixJobStatus`, `DocumentedFailures`) agrees with swagger.json, read here.
 @Suite("the contract's facts")
 struct ContractFactsTests {
     static func schemas() throws -> [String: [String: Any]] {
@@ -40,6 +40,35 @@ struct ContractFactsTests {
         }
         #expect(OpenAPIContract.integerProperties.mapValues { $0.mapValues(\.rawValue) } == documented)
         #expect(RequestBodyDiagnosis(schema: "JobScheduleDescription").integerProperties == ["timeLimitSeconds": .int64, "backoffLimit": .int32])
+    }
+
+    /// Each operation answers the scheduler's errors with exactly the error codes it documents.
+    @Test func documentedFailuresAreTheOperationsErrorResponses() throws {
+        let paths = try #require(try OpenAPIDocumentTests.document()["paths"] as? [String: [String: Any]])
+        var documented: [String: Set<Int>] = [:]
+        for item in paths.values {
+            for operation in item.values {
+                guard let operation = operation as? [String: Any], let id = operation["operationId"] as? String,
+                      let responses = operation["responses"] as? [String: Any] else { continue }
+                documented[id] = Set(responses.keys.compactMap(Int.init).filter { $0 != 200 })
+            }
+        }
+        let tables: [String: Set<Int>] = [
+            Operations.CreateJob.id: Set(Operations.CreateJob.Output.failures.keys),
+            Operations.GetJob.id: Set(Operations.GetJob.Output.failures.keys),
+            Operations.DeleteJob.id: Set(Operations.DeleteJob.Output.failures.keys),
+            Operations.StopJob.id: Set(Operations.StopJob.Output.failures.keys),
+            Operations.StopAllJobs.id: Set(Operations.StopAllJobs.Output.failures.keys),
+            Operations.GetJobLogs.id: Set(Operations.GetJobLogs.Output.failures.keys),
+            Operations.GetHealth.id: Set(Operations.GetHealth.Output.failures.keys),
+        ]
+        for (id, codes) in tables {
+            #expect(codes == documented[id], "\(id)")
+        }
+        // The operations without a table document no error.
+        for (id, codes) in documented where tables[id] == nil {
+            #expect(codes.isEmpty, "\(id) documents \(codes) but has no DocumentedFailures")
+        }
     }
 
     /// A status with nothing known but its name and state: the contract's nullable properties are explicit
