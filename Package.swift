@@ -99,7 +99,8 @@ let package = Package(
             swiftSettings: strictSwift,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
-        // Turns the target's openapi.json into a Swift source holding its bytes.
+        // Turns the target's openapi.json into Swift sources: its bytes, and the facts the server takes
+        // from it (paths and methods, integer formats), read at build time.
         .plugin(
             name: "EmbedOpenAPIDocument",
             capability: .buildTool(),

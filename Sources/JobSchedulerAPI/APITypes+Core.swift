@@ -1,11 +1,12 @@
 import Foundation
 import SchedulerCore
 
-// Conversions between the generated API types and the core's types. Field names and meanings are
-// the same on both sides; only representations differ (Int32/Int64 vs Int, enums of the same values).
+// Conversions between the API's types and the core's. Field names and meanings are the same on both
+// sides; only representations differ (Int32/Int64 vs Int, an empty image ID vs none, enums of the same
+// values).
 
-extension Components.Schemas.JobStatus {
-    init(_ status: CoreJobStatus) {
+extension RadixJobStatus {
+    init(_ status: SchedulerCore.JobStatus) {
         self.init(
             name: status.name,
             jobId: status.jobId,
@@ -13,29 +14,16 @@ extension Components.Schemas.JobStatus {
             started: status.started,
             ended: status.ended,
             updated: status.updated,
-            status: StatusPayload(status.state),
+            status: status.state,
             message: status.message,
             failed: Int32(clamping: status.failed),
-            podStatuses: status.podStatuses.map(Components.Schemas.PodStatus.init)
+            podStatuses: status.podStatuses.map(RadixPodStatus.init)
         )
     }
 }
 
-extension Components.Schemas.JobStatus.StatusPayload {
-    init(_ state: CoreJobState) {
-        switch state {
-        case .waiting: self = .waiting
-        case .running: self = .running
-        case .succeeded: self = .succeeded
-        case .failed: self = .failed
-        case .stopping: self = .stopping
-        case .stopped: self = .stopped
-        }
-    }
-}
-
-extension Components.Schemas.PodStatus {
-    init(_ pod: CorePodStatus) {
+extension RadixPodStatus {
+    init(_ pod: SchedulerCore.PodStatus) {
         self.init(
             name: pod.name,
             created: pod.created,
@@ -55,7 +43,7 @@ extension Components.Schemas.PodStatus {
 }
 
 extension Components.Schemas.ReplicaStatus.StatusPayload {
-    init(_ state: CoreReplicaState) {
+    init(_ state: SchedulerCore.ReplicaState) {
         switch state {
         case .pending: self = .pending
         case .starting: self = .starting
@@ -70,7 +58,7 @@ extension Components.Schemas.ReplicaStatus.StatusPayload {
 }
 
 extension JobRequest {
-    /// The core's request for a `POST /jobs` body. Whether its values are acceptable is the
+    /// The core's request for a `POST /api/v1/jobs` body. Whether its values are acceptable is the
     /// scheduler's to judge (`JobLaunchFactory`), so the rules live in one place.
     init(_ description: Components.Schemas.JobScheduleDescription) {
         self.init(

@@ -99,37 +99,28 @@ func buildRouter(
     let basePath = serverURL.path == "/" ? "" : serverURL.path
     // Added first, so they also wrap the answer for unknown routes; the metrics see the final status.
     router.add(middleware: RequestMetricsMiddleware(job: scheduler.configuration.job.name))
-    router.add(middleware: RadixStatusMiddleware(routes: RouteTable(document: OpenAPIDocument.bytes, basePath: basePath)))
+    router.add(middleware: RadixStatusMiddleware(routes: RouteTable(basePath: basePath)))
     router.get(RouterPath(OpenAPIDocument.path)) { _, _ in OpenAPIDocument.response() }
     router.get(RouterPath(APIPage.path)) { _, _ in APIPage.response() }
-    let nullable = NullableProperties(document: OpenAPIDocument.bytes)
     if let readCache {
         router.add(middleware: JobReadCacheMiddleware(scheduler: scheduler, listPath: basePath + JobReadCacheMiddleware<BasicRequestContext>.jobsPath,
-                                                      encoding: JobStatusEncoding(nullable: nullable), cache: readCache))
+                                                      encoding: JobStatusEncoding(), cache: readCache))
     }
     let api = JobsAPI(scheduler: scheduler, health: EngineHealth(scheduler: scheduler, ping: enginePing), metrics: metrics)
     try api.registerHandlers(
         on: router,
         serverURL: serverURL,
-        configuration: Configuration(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
+        configuration: APIJSON.configuration,
         middlewares: [
             RequestBodyMiddleware(
                 limit: requestBodyLimit,
                 operationsWithBody: APIFailure.operationsWithBody,
-                diagnosis: RequestBodyDiagnosis(document: OpenAPIDocument.bytes, schema: "JobScheduleDescription")
+                diagnosis: RequestBodyDiagnosis(schema: "JobScheduleDescription")
             ),
             TextContentTypeMiddleware(contentTypes: [
                 Operations.GetJobLogs.id: "text/plain; charset=utf-8",
                 Operations.GetMetrics.id: "text/plain; version=0.0.4; charset=utf-8",
             ]),
-            NullTimestampsMiddleware(
-                responseSchemas: [
-                    Operations.CreateJob.id: "JobStatus",
-                    Operations.GetJobs.id: "JobStatus",
-                    Operations.GetJob.id: "JobStatus",
-                ],
-                nullable: nullable
-            ),
         ]
     )
     return router

@@ -1,13 +1,11 @@
 import Foundation
 import Hummingbird
 import SchedulerCore
-import OpenAPIRuntime
 import Synchronization
 
 /// Answers the reads that clients poll, `GET /api/v1/jobs` and `GET /api/v1/jobs/{jobName}`, from
 /// encoded answers kept until what they show changes: a job's answer while its status is the same, the
-/// list's while the scheduler's revision is. Encoding (and filling in the contract's nulls) happens
-/// once per change instead of once per request.
+/// list's while the scheduler's revision is. Encoding happens once per change instead of once per request.
 ///
 /// The bytes are those the generated operation sends (`JobStatusEncoding`, tested against it). Anything
 /// else, and a job that does not exist, goes on to the generated operation.
@@ -58,7 +56,7 @@ struct JobReadCacheMiddleware<Context: RequestContext>: RouterMiddleware {
 
 /// The encoded answers, shared by the server's connections.
 final class JobReadCache: Sendable {
-    private struct Entry { var status: JobStatus; var bytes: ByteBuffer }
+    private struct Entry { var status: SchedulerCore.JobStatus; var bytes: ByteBuffer }
     private struct State {
         var jobs: [String: Entry] = [:]
         var list: (revision: UInt64, bytes: ByteBuffer)?
@@ -73,7 +71,7 @@ final class JobReadCache: Sendable {
     var listRevision: UInt64? { state.withLock { $0.list?.revision } }
 
     /// The answer for `status`: the kept one if it shows that very status, else `encode()`'s, kept.
-    func job(_ status: JobStatus, encode: () throws -> ByteBuffer) rethrows -> ByteBuffer {
+    func job(_ status: SchedulerCore.JobStatus, encode: () throws -> ByteBuffer) rethrows -> ByteBuffer {
         if let entry = state.withLock({ $0.jobs[status.name] }), entry.status == status {
             hitCount.add(1, ordering: .relaxed)
             return entry.bytes
@@ -101,32 +99,5 @@ final class JobReadCache: Sendable {
             if (state.list?.revision ?? 0) <= revision { state.list = (revision, bytes) }
         }
         return bytes
-    }
-}
-
-/// Job statuses as the API's JSON: the generated type, encoded the way the generated server encodes
-/// it, with the contract's nullable properties filled in (`NullableProperties`).
-struct JobStatusEncoding: Sendable {
-    static let contentType = "application/json; charset=utf-8"
-    let nullable: NullableProperties
-    let dateTranscoder: any DateTranscoder = .iso8601
-
-    func encode(_ status: JobStatus) throws -> ByteBuffer {
-        try encoded(Components.Schemas.JobStatus(status))
-    }
-
-    func encode(_ jobs: [JobStatus]) throws -> ByteBuffer {
-        try encoded(jobs.map(Components.Schemas.JobStatus.init))
-    }
-
-    private func encoded(_ value: some Encodable) throws -> ByteBuffer {
-        let encoder = JSONEncoder()
-        let transcoder = dateTranscoder
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(try transcoder.encode(date))
-        }
-        let data = try encoder.encode(value)
-        return ByteBuffer(bytes: try NullTimestampsMiddleware.filled(data, schema: "JobStatus", nullable: nullable))
     }
 }

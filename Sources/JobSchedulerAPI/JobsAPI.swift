@@ -4,9 +4,9 @@ import OpenAPIRuntime
 import Prometheus
 
 /// The operations of swagger.json that the generator builds the server of (the `Job` and `Monitoring`
-/// tags), implemented on one job's scheduler. Each answers with the responses the contract documents
-/// for it; an error it does not document is thrown, and `RadixStatusMiddleware` still answers it with
-/// a Status body of the right code.
+/// tags), implemented on one job's scheduler. Errors are answered in one place (`answering`, through
+/// each operation's documented responses, `DocumentedFailures`); an error an operation does not
+/// document is thrown, and `RadixStatusMiddleware` still answers it with a Status body of the right code.
 struct JobsAPI: APIProtocol {
     let scheduler: JobScheduler
     let health: EngineHealth
@@ -16,109 +16,79 @@ struct JobsAPI: APIProtocol {
     static let maximumTimeLimitSeconds: Int64 = 2_147_483_647
 
     func createJob(_ input: Operations.CreateJob.Input) async throws -> Operations.CreateJob.Output {
-        let request: JobRequest
-        switch input.body {
-        case .none:
-            request = JobRequest()
-        case .json(let description):
-            if let image = description.image {
-                // Radix's scheduler has no such field; a client sending one expects an image we would not run.
-                let job = scheduler.configuration.job
-                let configured = (job.imageTemplate ?? job.image).map { "its configured image \($0)" } ?? "the image configured in radixconfig.yaml"
-                let given = image.count > 100 ? image.prefix(100) + "…" : Substring(image)
-                let message = "image cannot be chosen in a job request (got \"\(given)\"): job \(job.name) always runs \(configured)"
-                    + " (imageTagName picks the tag of an image configured with an {imageTagName} placeholder)"
-                return .badRequest(.init(body: .json(APIFailure(status: .badRequest, message: message).body)))
-            }
-            if let limit = description.timeLimitSeconds, limit > Self.maximumTimeLimitSeconds {
-                // The contract's maximum: a deadline further away than that is no deadline, and the
-                // scheduler's timer cannot hold it.
-                let message = "invalid job request: timeLimitSeconds: must be at most \(Self.maximumTimeLimitSeconds), got \(limit)"
-                return .unprocessableContent(.init(body: .json(APIFailure(status: .unprocessableContent, reason: "Invalid", message: message).body)))
-            }
-            request = JobRequest(description)
+        try await .answering {
+            let status = try await scheduler.submit(try request(from: input.body))
+            return .ok(.init(body: .json(RadixJobStatus(status))))
         }
-        do {
-            let status = try await scheduler.submit(request)
-            return .ok(.init(body: .json(Components.Schemas.JobStatus(status))))
-        } catch {
-            let body = StatusBody.failure(error)
-            switch error.httpStatus {
-            case 400: return .badRequest(.init(body: .json(body)))
-            case 413: return .contentTooLarge(.init(body: .json(body)))
-            case 422: return .unprocessableContent(.init(body: .json(body)))
-            case 503: return .serviceUnavailable(.init(body: .json(body)))
-            default: throw error
-            }
+    }
+
+    /// The core's request for a `POST /api/v1/jobs` body, refusing what the scheduler cannot take.
+    private func request(from body: Operations.CreateJob.Input.Body?) throws -> JobRequest {
+        guard case .json(let description) = body else { return JobRequest() }
+        if let image = description.image {
+            // Radix's scheduler has no such field; a client sending one expects an image we would not run.
+            let job = scheduler.configuration.job
+            let configured = (job.imageTemplate ?? job.image).map { "its configured image \($0)" } ?? "the image configured in radixconfig.yaml"
+            let given = image.count > 100 ? image.prefix(100) + "…" : Substring(image)
+            let message = "image cannot be chosen in a job request (got \"\(given)\"): job \(job.name) always runs \(configured)"
+                + " (imageTagName picks the tag of an image configured with an {imageTagName} placeholder)"
+            throw APIFailure(status: .badRequest, message: message)
         }
+        if let limit = description.timeLimitSeconds, limit > Self.maximumTimeLimitSeconds {
+            // The contract's maximum: a deadline further away than that is no deadline, and the
+            // scheduler's timer cannot hold it.
+            let message = "invalid job request: timeLimitSeconds: must be at most \(Self.maximumTimeLimitSeconds), got \(limit)"
+            throw APIFailure(status: .unprocessableContent, reason: "Invalid", message: message)
+        }
+        return JobRequest(description)
     }
 
     func getJobs(_ input: Operations.GetJobs.Input) async throws -> Operations.GetJobs.Output {
-        let jobs = scheduler.jobs()
-        return .ok(.init(body: .json(jobs.map(Components.Schemas.JobStatus.init))))
+        .ok(.init(body: .json(scheduler.jobs().map(RadixJobStatus.init))))
     }
 
     func getJob(_ input: Operations.GetJob.Input) async throws -> Operations.GetJob.Output {
-        do {
-            let status = try scheduler.job(named: input.path.jobName)
-            return .ok(.init(body: .json(Components.Schemas.JobStatus(status))))
-        } catch {
-            let body = StatusBody.failure(error)
-            switch error.httpStatus {
-            case 404: return .notFound(.init(body: .json(body)))
-            default: throw error
-            }
+        try await .answering {
+            .ok(.init(body: .json(RadixJobStatus(try scheduler.job(named: input.path.jobName)))))
         }
     }
 
     func deleteJob(_ input: Operations.DeleteJob.Input) async throws -> Operations.DeleteJob.Output {
         let name = input.path.jobName
-        do {
+        return try await .answering {
             try await scheduler.delete(named: name)
             return .ok(.init(body: .json(StatusBody.success("job \(name) successfully deleted"))))
-        } catch {
-            let body = StatusBody.failure(error)
-            switch error.httpStatus {
-            case 404: return .notFound(.init(body: .json(body)))
-            case 503: return .serviceUnavailable(.init(body: .json(body)))
-            default: throw error
-            }
         }
     }
 
     func stopJob(_ input: Operations.StopJob.Input) async throws -> Operations.StopJob.Output {
         let name = input.path.jobName
-        do {
+        return try await .answering {
             let status = try await scheduler.stop(named: name)
             let message = status.state == .stopped ? "job \(name) successfully stopped" : "job \(name) is stopping"
             return .ok(.init(body: .json(StatusBody.success(message))))
-        } catch {
-            let body = StatusBody.failure(error)
-            switch error.httpStatus {
-            case 400: return .badRequest(.init(body: .json(body)))
-            case 404: return .notFound(.init(body: .json(body)))
-            case 503: return .serviceUnavailable(.init(body: .json(body)))
-            default: throw error
-            }
         }
     }
 
     func stopAllJobs(_ input: Operations.StopAllJobs.Input) async throws -> Operations.StopAllJobs.Output {
-        do {
+        try await .answering {
             let stopped = try await scheduler.stopAll()
             let message = stopped.isEmpty
                 ? "no job is waiting or running, nothing to stop"
                 : "stopping \(stopped.count) job\(stopped.count == 1 ? "" : "s"): " + stopped.map(\.name).joined(separator: ", ")
             return .ok(.init(body: .json(StatusBody.success(message))))
-        } catch {
-            switch error.httpStatus {
-            case 503: return .serviceUnavailable(.init(body: .json(StatusBody.failure(error))))
-            default: throw error
-            }
         }
     }
 
     func getJobLogs(_ input: Operations.GetJobLogs.Input) async throws -> Operations.GetJobLogs.Output {
+        try await .answering {
+            let output = try await logReader(for: input).open()
+            return .ok(.init(body: .plainText(HTTPBody(output, length: .unknown, iterationBehavior: .single))))
+        }
+    }
+
+    /// The reader of the logs a `GET /api/v1/jobs/{jobName}/logs` asks for, refusing options out of range.
+    private func logReader(for input: Operations.GetJobLogs.Input) throws -> JobLogReader {
         let query = input.query
         var problems: [String] = []
         if let tail = query.tail, tail < 0 { problems.append("tail: must be 0 or more, got \(tail)") }
@@ -128,41 +98,30 @@ struct JobsAPI: APIProtocol {
             if since == nil { problems.append("since: not an RFC 3339 date-time or Unix seconds: \(text)") }
         }
         if !problems.isEmpty {
-            let failure = APIFailure(status: .badRequest, message: problems.joined(separator: "; "))
-            return .badRequest(.init(body: .json(failure.body)))
+            throw APIFailure(status: .badRequest, message: problems.joined(separator: "; "))
         }
         let streams: Set<JobLogChunk.Stream> = switch query.stream ?? .all {
         case .all: [.stdout, .stderr]
         case .stdout: [.stdout]
         case .stderr: [.stderr]
         }
-        let reader = JobLogReader(
+        return JobLogReader(
             scheduler: scheduler,
             name: input.path.jobName,
             options: JobLogOptions(tail: query.tail.map { Int(clamping: $0) }, since: since,
                                    timestamps: query.timestamps ?? false, follow: query.follow ?? false),
             streams: streams
         )
-        do {
-            let output = try await reader.open()
-            return .ok(.init(body: .plainText(HTTPBody(output, length: .unknown, iterationBehavior: .single))))
-        } catch {
-            let body = StatusBody.failure(error)
-            switch error.httpStatus {
-            case 404: return .notFound(.init(body: .json(body)))
-            case 503: return .serviceUnavailable(.init(body: .json(body)))
-            default: throw error
-            }
-        }
     }
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
-        let problems = await health.problems()
-        guard problems.isEmpty else {
-            let failure = APIFailure(status: .serviceUnavailable, message: problems.joined(separator: "; "))
-            return .serviceUnavailable(.init(body: .json(failure.body)))
+        try await .answering {
+            let problems = await health.problems()
+            guard problems.isEmpty else {
+                throw APIFailure(status: .serviceUnavailable, message: problems.joined(separator: "; "))
+            }
+            return .ok(.init(body: .json(StatusBody.success("the scheduler reaches its Docker engine"))))
         }
-        return .ok(.init(body: .json(StatusBody.success("the scheduler reaches its Docker engine"))))
     }
 
     func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {

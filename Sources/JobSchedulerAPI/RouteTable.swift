@@ -1,8 +1,6 @@
-import Foundation
-
-/// The routes the server answers, read from the contract (plus the ones served beside it), so that a
-/// known path asked with a method it does not take is told apart from a path that does not exist:
-/// 405 with an `Allow` header instead of 404.
+/// The routes the server answers, those of the contract (`OpenAPIContract.paths`, read from it at build
+/// time), so that a known path asked with a method it does not take is told apart from a path that does
+/// not exist: 405 with an `Allow` header instead of 404.
 struct RouteTable: Sendable {
     private struct Route: Sendable {
         /// nil where the path has a `{parameter}`.
@@ -12,20 +10,11 @@ struct RouteTable: Sendable {
 
     private var routes: [Route] = []
 
-    /// Reads `paths` of an OpenAPI 3.0 document, under `basePath`, and adds `extra` (path, method) pairs.
-    init(document: [UInt8], basePath: String, extra: [(path: String, method: String)] = []) {
-        var byPath: [String: Set<String>] = [:]
-        if let root = try? JSONSerialization.jsonObject(with: Data(document)) as? [String: Any],
-           let paths = root["paths"] as? [String: Any] {
-            let verbs: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
-            for (path, item) in paths {
-                let methods = ((item as? [String: Any])?.keys).map { Set($0.filter(verbs.contains).map { $0.uppercased() }) } ?? []
-                byPath[basePath + path, default: []].formUnion(methods)
-            }
-        }
-        for (path, method) in extra { byPath[path, default: []].insert(method.uppercased()) }
-        routes = byPath.map { path, methods in
-            Route(segments: Self.segments(of: path).map { $0.hasPrefix("{") && $0.hasSuffix("}") ? nil : $0 }, methods: methods)
+    /// The contract's paths, under `basePath`.
+    init(paths: [OpenAPIContract.Path] = OpenAPIContract.paths, basePath: String) {
+        routes = paths.map { path in
+            Route(segments: Self.segments(of: basePath + path.path).map { $0.hasPrefix("{") && $0.hasSuffix("}") ? nil : $0 },
+                  methods: Set(path.methods))
         }
     }
 

@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import SchedulerCore
 
 /// Radix's Status bodies: `{"status":"Success","message":"…","code":200}` for operations with nothing
 /// else to return, and the same shape with `Failure` and a `reason` for every error.
@@ -10,24 +9,14 @@ enum StatusBody {
         Components.Schemas.Status(status: .success, message: message, code: 200)
     }
 
-    static func failure(_ error: SchedulerError) -> Components.Schemas.Status {
-        APIFailure(error).body
-    }
-
     /// A Status body as a complete Hummingbird response, for answers given outside the generated code
     /// (unknown routes, bodies over the limit, malformed JSON).
     static func response(_ status: Components.Schemas.Status, status code: HTTPResponse.Status) -> Response {
-        let data = (try? encoder.encode(status)) ?? Data(#"{"status":"Failure","code":500}"#.utf8)
+        let data = (try? APIJSON.encoder().encode(status)) ?? Data(#"{"status":"Failure","code":500}"#.utf8)
         return Response(
             status: code,
             headers: [.contentType: "application/json; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
         )
     }
-
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
 }

@@ -119,16 +119,6 @@ struct OpenAPIDocumentTests {
         }
     }
 
-    @Test func nullablePropertiesAreReadFromTheContract() {
-        let nullable = NullableProperties(document: OpenAPIDocument.bytes)
-        #expect(nullable.nullable["JobStatus"] == ["created", "started", "ended", "updated"])
-        #expect(nullable.nullable["PodStatus"] == ["created", "startTime", "endTime", "containerStarted"])
-        #expect(nullable.nested["JobStatus"]?["podStatuses"] == "PodStatus")
-        let filled = nullable.fill([["name": "a", "podStatuses": [["name": "a"]]]], schema: "JobStatus") as? [[String: Any]]
-        #expect(filled?.first?["ended"] is NSNull)
-        #expect(((filled?.first?["podStatuses"] as? [[String: Any]])?.first?["endTime"]) is NSNull)
-    }
-
     static func document() throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
     }

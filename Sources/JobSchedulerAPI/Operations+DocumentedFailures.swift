@@ -1,0 +1,52 @@
+// Which case of each operation's generated output answers which documented error code (swagger.json's
+// responses of the operation; the tests check the two agree).
+
+extension Operations.CreateJob.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        400: { .badRequest(.init(body: .json($0))) },
+        413: { .contentTooLarge(.init(body: .json($0))) },
+        422: { .unprocessableContent(.init(body: .json($0))) },
+        503: { .serviceUnavailable(.init(body: .json($0))) },
+    ]
+}
+
+extension Operations.GetJob.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        404: { .notFound(.init(body: .json($0))) },
+    ]
+}
+
+extension Operations.DeleteJob.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        404: { .notFound(.init(body: .json($0))) },
+        503: { .serviceUnavailable(.init(body: .json($0))) },
+    ]
+}
+
+extension Operations.StopJob.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        400: { .badRequest(.init(body: .json($0))) },
+        404: { .notFound(.init(body: .json($0))) },
+        503: { .serviceUnavailable(.init(body: .json($0))) },
+    ]
+}
+
+extension Operations.StopAllJobs.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        503: { .serviceUnavailable(.init(body: .json($0))) },
+    ]
+}
+
+extension Operations.GetJobLogs.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        400: { .badRequest(.init(body: .json($0))) },
+        404: { .notFound(.init(body: .json($0))) },
+        503: { .serviceUnavailable(.init(body: .json($0))) },
+    ]
+}
+
+extension Operations.GetHealth.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        503: { .serviceUnavailable(.init(body: .json($0))) },
+    ]
+}

@@ -1,0 +1,94 @@
+import Foundation
+import SchedulerCore
+
+/// A job's status as the API sends it: swagger.json's `JobStatus`, which the generator maps to this type
+/// (`typeOverrides` in openapi-generator-config.yaml).
+///
+/// Written by hand rather than generated for one reason: the properties the contract marks `nullable`
+/// go out as an explicit `null` when they have no value (a timestamp not known yet), as Radix sends
+/// them and its clients read them (`"ended": null`), where a generated type leaves them out. The other
+/// optional properties are left out when absent, as the generated code does. So each answer is
+/// encoded once, in its final form, by the generated server and by `JobStatusEncoding` alike.
+struct RadixJobStatus: Codable, Hashable, Sendable {
+    var name: String
+    var jobId: String?
+    var batchName: String?
+    var batchId: String?
+    var created: Date?
+    var started: Date?
+    var ended: Date?
+    var updated: Date?
+    var status: SchedulerCore.JobState
+    var message: String?
+    var failed: Int32?
+    var restart: String?
+    var podStatuses: [RadixPodStatus]?
+
+    enum CodingKeys: String, CodingKey {
+        case name, jobId, batchName, batchId, created, started, ended, updated, status, message, failed, restart, podStatuses
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encodeIfPresent(jobId, forKey: .jobId)
+        try container.encodeIfPresent(batchName, forKey: .batchName)
+        try container.encodeIfPresent(batchId, forKey: .batchId)
+        try container.encodeOrNull(created, forKey: .created)
+        try container.encodeOrNull(started, forKey: .started)
+        try container.encodeOrNull(ended, forKey: .ended)
+        try container.encodeOrNull(updated, forKey: .updated)
+        try container.encode(status, forKey: .status)
+        try container.encodeIfPresent(message, forKey: .message)
+        try container.encodeIfPresent(failed, forKey: .failed)
+        try container.encodeIfPresent(restart, forKey: .restart)
+        try container.encodeIfPresent(podStatuses, forKey: .podStatuses)
+    }
+}
+
+/// One of a job's containers as the API sends it: swagger.json's `PodStatus`, with its nullable
+/// timestamps as explicit `null`s, like `RadixJobStatus`.
+struct RadixPodStatus: Codable, Hashable, Sendable {
+    var name: String
+    var created: Date?
+    var startTime: Date?
+    var endTime: Date?
+    var containerStarted: Date?
+    var replicaStatus: Components.Schemas.ReplicaStatus
+    var statusMessage: String?
+    var restartCount: Int32?
+    var image: String?
+    var imageId: String?
+    var podIndex: Int64?
+    var exitCode: Int32?
+    var reason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, created, startTime, endTime, containerStarted, replicaStatus, statusMessage, restartCount, image, imageId,
+             podIndex, exitCode, reason
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encodeOrNull(created, forKey: .created)
+        try container.encodeOrNull(startTime, forKey: .startTime)
+        try container.encodeOrNull(endTime, forKey: .endTime)
+        try container.encodeOrNull(containerStarted, forKey: .containerStarted)
+        try container.encode(replicaStatus, forKey: .replicaStatus)
+        try container.encodeIfPresent(statusMessage, forKey: .statusMessage)
+        try container.encodeIfPresent(restartCount, forKey: .restartCount)
+        try container.encodeIfPresent(image, forKey: .image)
+        try container.encodeIfPresent(imageId, forKey: .imageId)
+        try container.encodeIfPresent(podIndex, forKey: .podIndex)
+        try container.encodeIfPresent(exitCode, forKey: .exitCode)
+        try container.encodeIfPresent(reason, forKey: .reason)
+    }
+}
+
+extension KeyedEncodingContainer {
+    /// A nullable property: its value, or an explicit `null` where a plain optional would be left out.
+    mutating func encodeOrNull(_ value: (some Encodable)?, forKey key: Key) throws {
+        if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
+    }
+}
