@@ -41,7 +41,9 @@ struct JobDecoder {
             backoffLimit: Self.backoffLimit(job),
             command: job.stringList("command"),
             args: job.stringList("args"),
-            notifications: Self.notifications(job))
+            notifications: Self.notifications(job),
+            failurePolicy: job.failurePolicy(),
+            batchStatusRules: job.batchStatusRules())
         job.checkRequestsWithinLimits(definition.resources, resourcesPath: job.path("resources"), line: job.line("resources"))
 
         var references = EnvironmentReferences(listed: environmentNames)
@@ -75,6 +77,8 @@ struct JobDecoder {
             command: entry.stringList("command"),
             args: entry.stringList("args"),
             notifications: Self.notifications(entry),
+            failurePolicy: entry.failurePolicy(),
+            batchStatusRules: entry.batchStatusRules(),
             extra: entry.extra())
         return environment == nil ? nil : override
     }

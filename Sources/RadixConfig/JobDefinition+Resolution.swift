@@ -1,7 +1,8 @@
 extension JobDefinition {
     /// Merges the `environmentConfig` entry for `environment` over the job, the way Radix
     /// does: variables and resources merge key by key (the environment wins), scalar
-    /// settings are replaced when the environment sets them, and unset limits get defaults.
+    /// settings and lists (failure policy, batch status rules) are replaced when the environment
+    /// sets them, and unset limits get defaults.
     /// An environment without an entry (or nil) yields the job's own values.
     public func resolved(for environment: String?) -> ResolvedJob {
         let override = environment.flatMap { environmentConfig(for: $0) }
@@ -33,7 +34,9 @@ extension JobDefinition {
             backoffLimit: override?.backoffLimit ?? backoffLimit ?? Self.defaultBackoffLimit,
             command: override?.command ?? command,
             args: override?.args ?? args,
-            notifications: override?.notifications ?? notifications
+            notifications: override?.notifications ?? notifications,
+            failurePolicy: override?.failurePolicy ?? failurePolicy,
+            batchStatusRules: override?.batchStatusRules ?? batchStatusRules ?? []
         )
     }
 }

@@ -21,6 +21,9 @@ public struct JobDefinition: Sendable, Hashable {
     public var command: [String]?
     public var args: [String]?
     public var notifications: JobNotifications?
+    public var failurePolicy: FailurePolicy?
+    /// Nil when not given; an environment's list replaces it whole.
+    public var batchStatusRules: [BatchStatusRule]?
     public var environmentConfig: [JobEnvironmentConfig]
     /// Keys this package does not model (cron, volumeMounts, ...), kept as written.
     public var extra: [String: YAMLValue]
@@ -33,6 +36,7 @@ public struct JobDefinition: Sendable, Hashable {
                 timeLimitSeconds: Int? = nil, backoffLimit: Int? = nil,
                 command: [String]? = nil, args: [String]? = nil,
                 notifications: JobNotifications? = nil,
+                failurePolicy: FailurePolicy? = nil, batchStatusRules: [BatchStatusRule]? = nil,
                 environmentConfig: [JobEnvironmentConfig] = [],
                 extra: [String: YAMLValue] = [:]) {
         self.name = name
@@ -50,6 +54,8 @@ public struct JobDefinition: Sendable, Hashable {
         self.command = command
         self.args = args
         self.notifications = notifications
+        self.failurePolicy = failurePolicy
+        self.batchStatusRules = batchStatusRules
         self.environmentConfig = environmentConfig
         self.extra = extra
     }

@@ -11,6 +11,8 @@ public struct JobEnvironmentConfig: Sendable, Hashable {
     public var command: [String]?
     public var args: [String]?
     public var notifications: JobNotifications?
+    public var failurePolicy: FailurePolicy?
+    public var batchStatusRules: [BatchStatusRule]?
     public var extra: [String: YAMLValue]
 
     public init(environment: String, variables: [String: String] = [:],
@@ -18,7 +20,8 @@ public struct JobEnvironmentConfig: Sendable, Hashable {
                 image: String? = nil, imageTagName: String? = nil,
                 timeLimitSeconds: Int? = nil, backoffLimit: Int? = nil,
                 command: [String]? = nil, args: [String]? = nil,
-                notifications: JobNotifications? = nil, extra: [String: YAMLValue] = [:]) {
+                notifications: JobNotifications? = nil, failurePolicy: FailurePolicy? = nil,
+                batchStatusRules: [BatchStatusRule]? = nil, extra: [String: YAMLValue] = [:]) {
         self.environment = environment
         self.variables = variables
         self.resources = resources
@@ -29,6 +32,8 @@ public struct JobEnvironmentConfig: Sendable, Hashable {
         self.command = command
         self.args = args
         self.notifications = notifications
+        self.failurePolicy = failurePolicy
+        self.batchStatusRules = batchStatusRules
         self.extra = extra
     }
 }

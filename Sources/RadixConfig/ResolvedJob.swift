@@ -21,6 +21,10 @@ public struct ResolvedJob: Sendable, Hashable {
     public var command: [String]?
     public var args: [String]?
     public var notifications: JobNotifications?
+    /// How failed attempts count against `backoffLimit`; nil counts every one.
+    public var failurePolicy: FailurePolicy?
+    /// Which status a batch of this job reports; empty for the default (Waiting, Active, Completed).
+    public var batchStatusRules: [BatchStatusRule]
 
     public init(name: String, environment: String? = nil, src: String? = nil,
                 dockerfileName: String? = nil, image: String? = nil, imageTemplate: String? = nil, imageTagName: String? = nil,
@@ -30,7 +34,8 @@ public struct ResolvedJob: Sendable, Hashable {
                 timeLimitSeconds: Int = JobDefinition.defaultTimeLimitSeconds,
                 backoffLimit: Int = JobDefinition.defaultBackoffLimit,
                 command: [String]? = nil, args: [String]? = nil,
-                notifications: JobNotifications? = nil) {
+                notifications: JobNotifications? = nil, failurePolicy: FailurePolicy? = nil,
+                batchStatusRules: [BatchStatusRule] = []) {
         self.name = name
         self.environment = environment
         self.src = src
@@ -48,6 +53,8 @@ public struct ResolvedJob: Sendable, Hashable {
         self.command = command
         self.args = args
         self.notifications = notifications
+        self.failurePolicy = failurePolicy
+        self.batchStatusRules = batchStatusRules
     }
 
     /// True when the image still contains `{imageTagName}` because no tag name was set.
