@@ -13,15 +13,12 @@ import Testing
 struct HealthMetricsPageTests {
     /// Polls `GET /health` until it answers `code`.
     static func waitForHealth(_ client: any TestClientProtocol, _ code: Int, timeout: Duration = .seconds(60)) async throws -> TestResponse {
-        let deadline = ContinuousClock.now + timeout
         var last: TestResponse?
-        while ContinuousClock.now < deadline {
-            let response = try await client.request(.get, "/health")
-            if response.status.code == code { return response }
-            last = response
-            try await Task.sleep(for: .milliseconds(100))
+        return try await waitForValue("GET /health answers \(code)", timeout: timeout, pollingEvery: .milliseconds(100),
+                                      lastSeen: { last.map { "\($0.status) \($0.text)" } ?? "-" }) {
+            last = try await client.request(.get, "/health")
+            return last.flatMap { $0.status.code == code ? $0 : nil }
         }
-        throw WaitTimedOut(description: "GET /health did not answer \(code) within \(timeout): \(last.map { "\($0.status) \($0.text)" } ?? "-")")
     }
 
     @Test func healthIs200WhenTheEngineAnswers() async throws {
@@ -38,9 +35,7 @@ struct HealthMetricsPageTests {
     @Test func healthIs503WithWhyWhenTheEngineGoesAwayAnd200WhenItIsBack() async throws {
         let proxy = try SocketProxy(target: TestEngine.socketPath)
         defer { proxy.stop() }
-        let runtime = DockerJobRuntime(client: DockerEngineClient(host: DockerHost(socketPath: proxy.socketPath)))
-        var fixture = APIFixture()
-        fixture.runtime = runtime
+        let fixture = APIFixture(runtime: .engineVia(DockerEngineClient(host: DockerHost(socketPath: proxy.socketPath))))
         try await fixture.run(.live) { client in
             _ = try await Self.waitForHealth(client, 200)
             proxy.stop()
