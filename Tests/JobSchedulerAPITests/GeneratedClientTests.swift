@@ -80,7 +80,7 @@ struct GeneratedClientTests {
     }
 
     @Test func errorStatusesMapToTheDocumentedOutputs() async throws {
-        try await Self.withClient(APIFixture(payloadPath: nil)) { client in
+        try await Self.withClient(APIFixture(payloadPath: nil, runtime: .memory)) { client in
             let missing = "work-20260101000000-abcdefgh"
             let notFound = try await client.getJob(path: .init(jobName: missing)).notFound.body.json
             #expect(notFound.status == .failure)
@@ -110,7 +110,7 @@ struct GeneratedClientTests {
     }
 
     @Test func aPayloadOverTheLimitIsContentTooLarge() async throws {
-        try await Self.withClient(APIFixture()) { client in
+        try await Self.withClient(APIFixture(runtime: .memory)) { client in
             let big = try await client.createJob(body: .json(.init(payload: String(repeating: "a", count: 1_048_577)))).contentTooLarge.body.json
             #expect(big.reason == "RequestEntityTooLarge")
             #expect(big.code == 413)
@@ -118,7 +118,7 @@ struct GeneratedClientTests {
     }
 
     @Test func anImageOfNullIsLeftOut() async throws {
-        try await Self.withClient(APIFixture()) { client in
+        try await Self.withClient(APIFixture(runtime: .memory)) { client in
             // The generated client leaves a nil image out; an explicit null is the same as none.
             let job = try await client.createJob(body: .json(.init(jobId: "no-image", image: nil))).ok.body.json
             #expect(job.jobId == "no-image")

@@ -46,7 +46,7 @@ struct LogsTests {
     }
 
     @Test func badParametersAre400AndUnknownJobs404() async throws {
-        try await APIFixture(script: "echo hi").run { client in
+        try await APIFixture(runtime: .memory).run { client in
             let name = try await client.submit()
             for query in ["tail=-1", "tail=abc", "since=yesterday", "since=-5", "stream=stdin", "follow=yes", "timestamps=1"] {
                 let message = try await client.request(.get, "/api/v1/jobs/\(name)/logs?\(query)").expectFailure(400, "BadRequest")
