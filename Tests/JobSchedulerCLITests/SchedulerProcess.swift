@@ -31,7 +31,7 @@ final class SchedulerProcess: @unchecked Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         configPath = folder.appendingPathComponent("radixconfig.yaml").path
         logPath = folder.appendingPathComponent("serve.log").path
-        // The script as a JSON string is a valid YAML flow scalar, quotes and all.
+        // A JSON array is a YAML flow sequence: the script goes in quoted, whatever quotes it holds.
         let command = String(decoding: try JSONSerialization.data(withJSONObject: ["sh", "-c", script], options: [.withoutEscapingSlashes]), as: UTF8.self)
         try """
             apiVersion: radix.equinor.com/v1
