@@ -131,9 +131,11 @@ let package = Package(
             dependencies: ["JobSchedulerCLI"],
             swiftSettings: strictSwift
         ),
-        // Helpers for tests that drive the real engine (subprocesses off the cooperative pool).
+        // What the tests share: the real engine they drive (and whether there is one), child processes
+        // off the cooperative pool, free ports, and waits that fail the test when they time out.
         .target(
             name: "EngineTestSupport",
+            dependencies: ["DockerEngine"],
             path: "Tests/EngineTestSupport",
             swiftSettings: strictSwift
         ),

@@ -1,8 +1,9 @@
 import DockerEngine
+import EngineTestSupport
 import Foundation
 import Testing
 
-@Suite("Archive upload")
+@Suite("Archive upload", .requiresEngine)
 struct ArchiveTests {
     let client = TestEngine.client
 

@@ -3,7 +3,7 @@ import EngineTestSupport
 import Foundation
 import Testing
 
-@Suite("Docker engine client against the real engine")
+@Suite("Docker engine client against the real engine", .requiresEngine)
 struct EngineClientTests {
     let client = TestEngine.client
 
@@ -217,6 +217,29 @@ struct EngineClientTests {
         }
     }
 
+    // MARK: - helpers
+
+    private func rawInspect(_ id: String) async throws -> [String: Any] {
+        let output = try await runDocker(["inspect", id])
+        let array = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]]
+        return array?.first ?? [:]
+    }
+
+    private func withNetwork(_ name: String, _ body: () async throws -> Void) async throws {
+        try await runDocker(["network", "create", name])
+        do {
+            try await body()
+        } catch {
+            _ = try? await runDocker(["network", "rm", name])
+            throw error
+        }
+        try await runDocker(["network", "rm", name])
+    }
+}
+
+/// What the client says about the engine it talks to, with no engine needed.
+@Suite("Docker host")
+struct DockerHostTests {
     @Test func unreachableSocketSaysWhichSocket() async throws {
         let path = "/tmp/no-engine-\(UUID().uuidString).sock"
         let client = DockerEngineClient(host: DockerHost(socketPath: path))
@@ -235,24 +258,5 @@ struct EngineClientTests {
         #expect(try DockerHost.fromEnvironment([:]).socketPath == "/var/run/docker.sock")
         #expect(try DockerHost.fromEnvironment(["DOCKER_HOST": "unix:///run/user/1000/docker.sock"]).socketPath == "/run/user/1000/docker.sock")
         #expect(throws: DockerHostError.self) { try DockerHost.fromEnvironment(["DOCKER_HOST": "tcp://10.0.0.1:2375"]) }
-    }
-
-    // MARK: - helpers
-
-    private func rawInspect(_ id: String) async throws -> [String: Any] {
-        let output = try await runDocker(["inspect", id])
-        let array = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]]
-        return array?.first ?? [:]
-    }
-
-    private func withNetwork(_ name: String, _ body: () async throws -> Void) async throws {
-        try await runDocker(["network", "create", name])
-        do {
-            try await body()
-        } catch {
-            _ = try? await runDocker(["network", "rm", name])
-            throw error
-        }
-        try await runDocker(["network", "rm", name])
     }
 }

@@ -3,7 +3,7 @@ import EngineTestSupport
 import Foundation
 import Testing
 
-@Suite("Engine events")
+@Suite("Engine events", .requiresEngine)
 struct EventsTests {
     let client = TestEngine.client
 

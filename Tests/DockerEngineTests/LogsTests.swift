@@ -1,8 +1,9 @@
 import DockerEngine
+import EngineTestSupport
 import Foundation
 import Testing
 
-@Suite("Container logs")
+@Suite("Container logs", .requiresEngine)
 struct LogsTests {
     let client = TestEngine.client
 

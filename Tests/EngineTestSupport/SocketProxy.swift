@@ -1,11 +1,12 @@
 import Foundation
 
-/// Forwards a Unix socket to the engine's with socat, and can be cut and restored.
+/// Forwards a Unix socket to the engine's with socat, and can be cut and restored: a stand-in for an
+/// engine that restarts.
 public final class SocketProxy: @unchecked Sendable {
     // @unchecked: used from one test task at a time.
     public let socketPath: String
     private let target: String
-    private var pid: pid_t?
+    private var socat: ProcessGroup?
 
     public init(target: String) throws {
         self.target = target
@@ -13,16 +14,25 @@ public final class SocketProxy: @unchecked Sendable {
         try start()
     }
 
+    /// Starts socat and returns once its socket exists.
     public func start() throws {
-        pid = try ChildProcess.spawnGroupLeader(["socat", "UNIX-LISTEN:\(socketPath),fork,unlink-early", "UNIX-CONNECT:\(target)"])
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: socketPath) { usleep(10_000) }
+        let socat = try ProcessGroup(["socat", "UNIX-LISTEN:\(socketPath),fork,unlink-early", "UNIX-CONNECT:\(target)"])
+        self.socat = socat
+        // Synchronous (callers are in defer blocks and plain code): socat makes its socket in milliseconds.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !FileManager.default.fileExists(atPath: socketPath) {
+            guard ContinuousClock.now < deadline, socat.exitCodeIfEnded == nil else {
+                stop()
+                throw WaitTimedOut(description: "socat did not make \(socketPath) within 10 s")
+            }
+            usleep(10_000)
+        }
     }
 
     /// Kills socat with every connection it forked, and removes the socket.
     public func stop() {
-        guard let pid else { return }
-        ChildProcess.killGroup(pid)
-        self.pid = nil
+        socat?.kill()
+        socat = nil
         try? FileManager.default.removeItem(atPath: socketPath)
     }
 }

@@ -1,5 +1,6 @@
 import DockerEngine
-import EngineTestSupport
+// Exported so that every file of this target sees the shared test helpers (TestEngine, waitUntil).
+@_exported import EngineTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -10,19 +11,24 @@ import Logging
 import RadixConfig
 import Testing
 
-/// The engine the tests run against (DOCKER_HOST, or the default socket), and the image their jobs run:
-/// `jobsched-busybox:latest`, built FROM scratch by scripts/build-images.sh.
-enum TestEngine {
-    static let image = "jobsched-busybox:latest"
-    static let host = (try? DockerHost.fromEnvironment(ProcessInfo.processInfo.environment))
-        ?? DockerHost(socketPath: DockerHost.defaultSocketPath)
-    static let client = DockerEngineClient(host: host)
-    static var socketPath: String { host.socketPath }
-}
-
 /// One scheduler API for a throwaway application: a unique application name per test, so tests never
-/// see each other's containers, and every container and volume of it removed at the end.
+/// see each other's jobs. On the real engine (the default), every container and volume of the
+/// application is removed at the end; `runtime: .memory` runs the jobs in memory instead, for the tests
+/// the engine adds nothing to.
 struct APIFixture {
+    /// Where the scheduler's jobs run.
+    enum Runtime {
+        /// The real engine; without one, the test fails at once naming its socket.
+        case engine
+        /// The real engine reached through another client (a proxy that can be cut).
+        case engineVia(DockerEngineClient)
+        /// In memory: a job runs until the test ends it (`exit(_:code:)`).
+        case inMemory(InMemoryJobRuntime)
+
+        /// Jobs in memory, on the wall clock the application's scheduler uses.
+        static var memory: Runtime { .inMemory(InMemoryJobRuntime(clock: WallClock())) }
+    }
+
     let applicationName = "api-\(UUID().uuidString.prefix(8).lowercased())"
     /// The job's name: metrics carry it, so tests that read them give their own.
     var jobName = "work"
@@ -34,8 +40,7 @@ struct APIFixture {
     var requestBodyLimit = APIServerOptions.defaultRequestBodyLimit
     var host = "127.0.0.1"
     var port = 0
-    /// The runtime the scheduler uses: the test engine's, unless a test routes it elsewhere (a proxy).
-    var runtime: (any JobRuntime)?
+    var runtime: Runtime = .engine
 
     var job: ResolvedJob {
         ResolvedJob(name: jobName, image: TestEngine.image, schedulerPort: 8000, payloadPath: payloadPath,
@@ -53,16 +58,28 @@ struct APIFixture {
         return logger
     }()
 
-    /// Builds the application with `buildApplication`, runs `body` against it, then removes everything
-    /// the test's application left in the engine, whether the test passed or not.
+    /// Builds the application with `buildApplication`, runs `body` against it once the scheduler follows
+    /// its runtime's events, then removes everything the test's application left in the engine, whether
+    /// the test passed or not.
     @discardableResult
     func run<T: Sendable>(_ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+        let jobRuntime: any JobRuntime
+        switch runtime {
+        case .engine:
+            try await TestEngine.requireEngine()
+            jobRuntime = DockerJobRuntime(client: TestEngine.client)
+        case .engineVia(let client):
+            try await TestEngine.requireEngine()
+            jobRuntime = DockerJobRuntime(client: client)
+        case .inMemory(let jobs):
+            jobRuntime = jobs
+        }
         // swift-metrics is bootstrapped once for the whole test process, before any scheduler exists.
         PrometheusMetrics.bootstrap()
         do {
             let app = try await buildApplication(
                 configuration: configuration,
-                runtime: runtime ?? DockerJobRuntime(client: TestEngine.client),
+                runtime: jobRuntime,
                 server: APIServerOptions(host: host, port: port, requestBodyLimit: requestBodyLimit),
                 logger: Self.logger
             )
@@ -83,45 +100,17 @@ struct APIFixture {
     /// the containers can be dropped from the index (a race in the core, reported), so tests start
     /// once the stream is connected.
     static func waitUntilFollowingEvents(_ client: any TestClientProtocol) async throws {
-        let deadline = ContinuousClock.now + .seconds(120)
-        while ContinuousClock.now < deadline {
-            if try await client.execute(uri: "/health", method: .get, headers: [:], body: nil).status == .ok { return }
-            try await Task.sleep(for: .milliseconds(20))
+        try await waitUntil("the scheduler follows its engine's events (GET /health answers 200)", timeout: .seconds(60)) {
+            try await client.execute(uri: "/health", method: .get, headers: [:], body: nil).status == .ok
         }
-        throw WaitTimedOut(description: "the scheduler did not follow its engine's events within 30 s")
     }
 
-    /// Removes the application's containers and volumes with the docker CLI.
+    /// Removes the application's containers and volumes from the engine (nothing to do in memory).
     func removeLeftovers() async {
-        await Docker.removeApplication(applicationName)
+        if case .inMemory = runtime { return }
+        await TestEngine.removeApplication(applicationName)
     }
 }
-
-enum Docker {
-    static func removeApplication(_ name: String) async {
-        let filter = "label=radix-app=\(name)"
-        if let containers = try? await ChildProcess.run(["docker", "ps", "-aq", "--filter", filter]).output,
-           !containers.isEmpty {
-            _ = try? await ChildProcess.run(["docker", "rm", "-f", "-v"] + words(containers))
-        }
-        if let volumes = try? await ChildProcess.run(["docker", "volume", "ls", "-q", "--filter", filter]).output,
-           !volumes.isEmpty {
-            _ = try? await ChildProcess.run(["docker", "volume", "rm", "-f"] + words(volumes))
-        }
-    }
-
-    static func containers(ofApplication name: String) async throws -> [String] {
-        words(try await ChildProcess.run(["docker", "ps", "-aq", "--filter", "label=radix-app=\(name)"]).output)
-    }
-
-    private static func words(_ text: String) -> [String] {
-        text.split(whereSeparator: \.isWhitespace).map(String.init)
-    }
-}
-
-/// The repository root, found from this file so tests do not depend on the working directory.
-let repositoryRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 // MARK: - Requests and answers
 
@@ -148,20 +137,16 @@ extension TestClientProtocol {
 
     /// Polls `GET /jobs/{name}` until the job's status is one of `states`; returns that status.
     @discardableResult
-    func waitFor(_ name: String, toBe states: Set<String>, timeout: Duration = .seconds(120)) async throws -> [String: Any] {
-        let deadline = ContinuousClock.now + timeout
+    func waitFor(_ name: String, toBe states: Set<String>, timeout: Duration = .seconds(120),
+                 sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String: Any] {
         var last: [String: Any] = [:]
-        while ContinuousClock.now < deadline {
+        return try await waitForValue("job \(name) is \(states.sorted())", timeout: timeout, pollingEvery: .milliseconds(20),
+                                      lastSeen: { "\(last)" }, sourceLocation: sourceLocation) {
             last = try await status(of: name)
-            if let state = last["status"] as? String, states.contains(state) { return last }
-            try await Task.sleep(for: .milliseconds(50))
+            guard let state = last["status"] as? String, states.contains(state) else { return nil }
+            return last
         }
-        throw WaitTimedOut(description: "job \(name) did not become \(states.sorted()) within \(timeout): last status \(last)")
     }
-}
-
-struct WaitTimedOut: Error, CustomStringConvertible {
-    var description: String
 }
 
 extension TestResponse {

@@ -22,15 +22,11 @@ struct GeneratedClientTests {
     /// Polls `getJob` until the job is in one of `states`.
     static func waitFor(_ name: String, in client: Client, toBe states: Set<Components.Schemas.JobStatus.StatusPayload>,
                         timeout: Duration = .seconds(120)) async throws -> Components.Schemas.JobStatus {
-        let deadline = ContinuousClock.now + timeout
         var last: Components.Schemas.JobStatus?
-        while ContinuousClock.now < deadline {
-            let job = try await client.getJob(path: .init(jobName: name)).ok.body.json
-            if states.contains(job.status) { return job }
-            last = job
-            try await Task.sleep(for: .milliseconds(50))
+        return try await waitForValue("job \(name) is \(states)", timeout: timeout, lastSeen: { "\(String(describing: last))" }) {
+            last = try await client.getJob(path: .init(jobName: name)).ok.body.json
+            return last.flatMap { states.contains($0.status) ? $0 : nil }
         }
-        throw WaitTimedOut(description: "job \(name) did not become \(states) within \(timeout): last \(String(describing: last))")
     }
 
     @Test func lifecycleWithAPayloadThroughTheGeneratedClient() async throws {
@@ -84,7 +80,7 @@ struct GeneratedClientTests {
     }
 
     @Test func errorStatusesMapToTheDocumentedOutputs() async throws {
-        try await Self.withClient(APIFixture(payloadPath: nil)) { client in
+        try await Self.withClient(APIFixture(payloadPath: nil, runtime: .memory)) { client in
             let missing = "work-20260101000000-abcdefgh"
             let notFound = try await client.getJob(path: .init(jobName: missing)).notFound.body.json
             #expect(notFound.status == .failure)
@@ -114,7 +110,7 @@ struct GeneratedClientTests {
     }
 
     @Test func aPayloadOverTheLimitIsContentTooLarge() async throws {
-        try await Self.withClient(APIFixture()) { client in
+        try await Self.withClient(APIFixture(runtime: .memory)) { client in
             let big = try await client.createJob(body: .json(.init(payload: String(repeating: "a", count: 1_048_577)))).contentTooLarge.body.json
             #expect(big.reason == "RequestEntityTooLarge")
             #expect(big.code == 413)
@@ -122,7 +118,7 @@ struct GeneratedClientTests {
     }
 
     @Test func anImageOfNullIsLeftOut() async throws {
-        try await Self.withClient(APIFixture()) { client in
+        try await Self.withClient(APIFixture(runtime: .memory)) { client in
             // The generated client leaves a nil image out; an explicit null is the same as none.
             let job = try await client.createJob(body: .json(.init(jobId: "no-image", image: nil))).ok.body.json
             #expect(job.jobId == "no-image")
@@ -144,13 +140,10 @@ struct GeneratedClientTests {
             #expect(all.contains("out\n") && all.contains("err\n"))
 
             // Healthy once the scheduler follows its engine's events.
-            let deadline = ContinuousClock.now + .seconds(10)
-            var health = try await client.getHealth()
-            while case .serviceUnavailable = health, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(100))
-                health = try await client.getHealth()
+            let health = try await waitForValue("GET /health answers 200", timeout: .seconds(10)) {
+                if case .ok(let ok) = try await client.getHealth() { ok } else { nil }
             }
-            #expect(try health.ok.body.json.status == .success)
+            #expect(try health.body.json.status == .success)
 
             let metrics = try await String(collecting: client.getMetrics().ok.body.plainText, upTo: 1 << 22)
             #expect(metrics.contains(#"job_scheduler_jobs_succeeded_total{job="\#(fixture.jobName)"} 1"#), "\(metrics)")

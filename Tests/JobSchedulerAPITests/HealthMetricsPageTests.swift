@@ -8,20 +8,18 @@ import SchedulerCore
 import Testing
 @testable import JobSchedulerAPI
 
-/// `GET /health`, `GET /metrics` and the API page, against the real engine.
+/// `GET /health`, `GET /metrics` and the API page. Health is about the real engine (or the lack of
+/// one); the metrics and the page come from the scheduler and the API alone, with jobs in memory.
 @Suite("health, metrics and the API page")
 struct HealthMetricsPageTests {
     /// Polls `GET /health` until it answers `code`.
     static func waitForHealth(_ client: any TestClientProtocol, _ code: Int, timeout: Duration = .seconds(60)) async throws -> TestResponse {
-        let deadline = ContinuousClock.now + timeout
         var last: TestResponse?
-        while ContinuousClock.now < deadline {
-            let response = try await client.request(.get, "/health")
-            if response.status.code == code { return response }
-            last = response
-            try await Task.sleep(for: .milliseconds(100))
+        return try await waitForValue("GET /health answers \(code)", timeout: timeout, pollingEvery: .milliseconds(100),
+                                      lastSeen: { last.map { "\($0.status) \($0.text)" } ?? "-" }) {
+            last = try await client.request(.get, "/health")
+            return last.flatMap { $0.status.code == code ? $0 : nil }
         }
-        throw WaitTimedOut(description: "GET /health did not answer \(code) within \(timeout): \(last.map { "\($0.status) \($0.text)" } ?? "-")")
     }
 
     @Test func healthIs200WhenTheEngineAnswers() async throws {
@@ -38,9 +36,7 @@ struct HealthMetricsPageTests {
     @Test func healthIs503WithWhyWhenTheEngineGoesAwayAnd200WhenItIsBack() async throws {
         let proxy = try SocketProxy(target: TestEngine.socketPath)
         defer { proxy.stop() }
-        let runtime = DockerJobRuntime(client: DockerEngineClient(host: DockerHost(socketPath: proxy.socketPath)))
-        var fixture = APIFixture()
-        fixture.runtime = runtime
+        let fixture = APIFixture(runtime: .engineVia(DockerEngineClient(host: DockerHost(socketPath: proxy.socketPath))))
         try await fixture.run(.live) { client in
             _ = try await Self.waitForHealth(client, 200)
             proxy.stop()
@@ -73,10 +69,16 @@ struct HealthMetricsPageTests {
     }
 
     @Test func metricsShowTheCoresJobMetricsAndAPIRequestsByRouteAndStatus() async throws {
-        let fixture = APIFixture(jobName: "metrics-\(UUID().uuidString.prefix(6).lowercased())", script: #"sleep 1; [ "$(cat /args/payload)" = ok ]"#)
+        // The counts come from the scheduler, not the engine: jobs in memory, ended by the test.
+        let jobs = InMemoryJobRuntime(clock: WallClock())
+        let fixture = APIFixture(jobName: "metrics-\(UUID().uuidString.prefix(6).lowercased())", runtime: .inMemory(jobs))
         try await fixture.run(.live) { client in
             let good = try await client.submit(#"{"payload":"ok"}"#)
             let bad = try await client.submit(#"{"payload":"no"}"#)
+            try await client.waitFor(good, toBe: ["Running"])
+            try await client.waitFor(bad, toBe: ["Running"])
+            jobs.exit(good, code: 0)
+            jobs.exit(bad, code: 1)
             try await client.waitFor(good, toBe: ["Succeeded"])
             try await client.waitFor(bad, toBe: ["Failed"])
             try await client.request(.get, "/api/v1/jobs/nope").expectFailure(404, "NotFound")
@@ -111,7 +113,7 @@ struct HealthMetricsPageTests {
     }
 
     @Test func theAPIPageIsSelfContainedAndReadsTheDocument() async throws {
-        try await APIFixture().run { client in
+        try await APIFixture(runtime: .memory).run { client in
             let response = try await client.request(.get, "/")
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "text/html; charset=utf-8")

@@ -1,10 +1,12 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import SchedulerCore
 import Testing
 @testable import JobSchedulerAPI
 
-/// The jobs API against the real engine: start, watch, list, stop and delete, through HTTP.
+/// The jobs API against the real engine: start, watch, list, stop and delete, through HTTP. (The
+/// answers that need no job to have run use jobs in memory.)
 @Suite("jobs API lifecycle")
 struct JobLifecycleTests {
     /// The job's exit code says whether the payload arrived intact: 0 for "hello", 3 otherwise.
@@ -90,7 +92,7 @@ struct JobLifecycleTests {
     }
 
     @Test func unknownJobIsA404StatusBody() async throws {
-        try await APIFixture().run { client in
+        try await APIFixture(runtime: .memory).run { client in
             for (method, path) in [(HTTPRequest.Method.get, "/api/v1/jobs/work-20260101000000-abcdefgh"),
                                    (.delete, "/api/v1/jobs/nope"), (.post, "/api/v1/jobs/nope/stop")] {
                 let response = try await client.request(method, path)
@@ -115,7 +117,7 @@ struct JobLifecycleTests {
 
             try await client.request(.get, "/api/v1/jobs/\(name)").expectFailure(404, "NotFound")
             try await client.request(.delete, "/api/v1/jobs/\(name)").expectFailure(404, "NotFound")
-            #expect(try await Docker.containers(ofApplication: fixture.applicationName).isEmpty)
+            #expect(try await TestEngine.containers(labelled: "radix-app=\(fixture.applicationName)").isEmpty)
         }
     }
 
@@ -144,8 +146,11 @@ struct JobLifecycleTests {
     }
 
     @Test func stoppingAJobThatSucceededIsABadRequest() async throws {
-        try await APIFixture(script: "exit 0").run { client in
+        let jobs = InMemoryJobRuntime(clock: WallClock())
+        try await APIFixture(runtime: .inMemory(jobs)).run { client in
             let name = try await client.submit()
+            try await client.waitFor(name, toBe: ["Running"])
+            jobs.exit(name, code: 0)
             try await client.waitFor(name, toBe: ["Succeeded"])
             try await client.request(.post, "/api/v1/jobs/\(name)/stop").expectFailure(400, "BadRequest")
         }

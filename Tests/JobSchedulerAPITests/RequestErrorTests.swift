@@ -7,11 +7,13 @@ import SchedulerCore
 import Testing
 @testable import JobSchedulerAPI
 
-/// Whatever a client sends, the answer is a Radix Status body with a 4xx, never a 5xx.
+/// Whatever a client sends, the answer is a Radix Status body with a 4xx, never a 5xx. What is refused
+/// is refused before any engine is asked, so these run on the in-memory runtime, except the payload
+/// that must arrive whole in a real container.
 @Suite("jobs API errors")
 struct RequestErrorTests {
     @Test func malformedJSONIs422Invalid() async throws {
-        try await APIFixture().run { client in
+        try await APIFixture(runtime: .memory).run { client in
             for body in [#"{"payload": "#, "not json", #"{"payload":"x"} trailing"#] {
                 let message = try await client.request(.post, "/api/v1/jobs", json: body).expectFailure(422, "Invalid")
                 #expect(message.hasPrefix("invalid request body: not valid JSON: "), "\(message)")
@@ -21,7 +23,7 @@ struct RequestErrorTests {
     }
 
     @Test func wrongFieldTypesAre422NamingTheField() async throws {
-        try await APIFixture().run { client in
+        try await APIFixture(runtime: .memory).run { client in
             let cases: [(String, String)] = [
                 (#"{"timeLimitSeconds":"ten"}"#, "timeLimitSeconds"),
                 (#"{"backoffLimit":1.5}"#, "backoffLimit: 1.5 is not a whole number"),
@@ -43,7 +45,7 @@ struct RequestErrorTests {
     }
 
     @Test func valuesTheSchedulerRefusesAre422() async throws {
-        try await APIFixture().run { client in
+        try await APIFixture(runtime: .memory).run { client in
             let message = try await client.request(.post, "/api/v1/jobs",
                                                    json: #"{"timeLimitSeconds":0,"resources":{"limits":{"memory":"1Gb"}}}"#)
                 .expectFailure(422, "Invalid")
@@ -52,41 +54,45 @@ struct RequestErrorTests {
     }
 
     @Test func aTimeLimitOverTheContractsMaximumIs422() async throws {
-        try await APIFixture().run { client in
+        let jobs = InMemoryJobRuntime(clock: WallClock())
+        try await APIFixture(runtime: .inMemory(jobs)).run { client in
             for limit in ["2147483648", "9223372036854775807"] {
                 let message = try await client.request(.post, "/api/v1/jobs", json: #"{"timeLimitSeconds":\#(limit)}"#).expectFailure(422, "Invalid")
                 #expect(message.contains("timeLimitSeconds: must be at most 2147483647"), "\(message)")
             }
             let name = try await client.submit(#"{"timeLimitSeconds":2147483647}"#)
+            try await client.waitFor(name, toBe: ["Running"])
+            jobs.exit(name, code: 0)
             try await client.waitFor(name, toBe: ["Succeeded"])
         }
     }
 
     @Test func anImageIsRefusedWith400() async throws {
-        try await APIFixture().run { client in
+        let jobs = InMemoryJobRuntime(clock: WallClock())
+        try await APIFixture(runtime: .inMemory(jobs)).run { client in
             let message = try await client.request(.post, "/api/v1/jobs", json: #"{"image":"docker.io/library/alpine:3"}"#).expectFailure(400, "BadRequest")
             #expect(message.contains("image cannot be chosen") && message.contains(TestEngine.image), "\(message)")
             // null is the same as leaving it out.
             let name = try await client.submit(#"{"image":null}"#)
-            try await client.waitFor(name, toBe: ["Succeeded"])
+            #expect(jobs.container(name)?.launch.image == TestEngine.image)
         }
     }
 
     @Test func payloadForAJobWithoutPayloadPathIs400() async throws {
-        try await APIFixture(payloadPath: nil).run { client in
+        try await APIFixture(payloadPath: nil, runtime: .memory).run { client in
             let message = try await client.request(.post, "/api/v1/jobs", json: #"{"payload":"x"}"#).expectFailure(400, "BadRequest")
             #expect(message.contains("payload"), "\(message)")
         }
     }
 
     @Test func imageTagForAnImageWithoutPlaceholderIs400() async throws {
-        try await APIFixture().run { client in
+        try await APIFixture(runtime: .memory).run { client in
             try await client.request(.post, "/api/v1/jobs", json: #"{"imageTagName":"v2"}"#).expectFailure(400, "BadRequest")
         }
     }
 
     @Test func payloadOverOneMebibyteIs413() async throws {
-        try await APIFixture().run { client in
+        try await APIFixture(runtime: .memory).run { client in
             let payload = String(repeating: "a", count: 1_048_577)
             let message = try await client.request(.post, "/api/v1/jobs", json: #"{"payload":"\#(payload)"}"#)
                 .expectFailure(413, "RequestEntityTooLarge")
@@ -96,7 +102,7 @@ struct RequestErrorTests {
     }
 
     @Test func bodyOverTheServerLimitIs413() async throws {
-        try await APIFixture(requestBodyLimit: 64 * 1024).run { client in
+        try await APIFixture(requestBodyLimit: 64 * 1024, runtime: .memory).run { client in
             let payload = String(repeating: "a", count: 70 * 1024)
             try await client.request(.post, "/api/v1/jobs", json: #"{"payload":"\#(payload)"}"#)
                 .expectFailure(413, "RequestEntityTooLarge")
@@ -120,7 +126,7 @@ struct RequestErrorTests {
     }
 
     @Test func unknownRoutesAre404StatusBodies() async throws {
-        try await APIFixture().run { client in
+        try await APIFixture(runtime: .memory).run { client in
             for (method, path) in [(HTTPRequest.Method.get, "/index.html"), (.get, "/api/v1/nothing"), (.get, "/api/v2/jobs"),
                                    (.post, "/api/v1/jobs/a/b/c"), (.get, "/jobs"), (.get, "/api/v1/jobs/x/logs/more")] {
                 let message = try await client.request(method, path).expectFailure(404, "NotFound")
@@ -130,7 +136,7 @@ struct RequestErrorTests {
     }
 
     @Test func aKnownPathWithAnotherMethodIs405() async throws {
-        try await APIFixture().run { client in
+        try await APIFixture(runtime: .memory).run { client in
             for (method, path, allowed) in [(HTTPRequest.Method.put, "/api/v1/jobs", "GET, POST"),
                                             (.get, "/api/v1/jobs/stop", "POST"),
                                             (.patch, "/api/v1/jobs/work-20260101000000-abcdefgh", "DELETE, GET"),
@@ -148,7 +154,7 @@ struct RequestErrorTests {
     }
 
     @Test func anyContentTypeAndAcceptAreReadAsJSON() async throws {
-        try await APIFixture(script: "exit 0").run { client in
+        try await APIFixture(runtime: .memory).run { client in
             // What `curl -d` sends, and a client asking for HTML.
             let response = try await client.request(.post, "/api/v1/jobs", json: #"{"jobId":"form"}"#,
                                                     headers: [.contentType: "application/x-www-form-urlencoded", .accept: "text/html"])
@@ -161,7 +167,7 @@ struct RequestErrorTests {
     }
 
     @Test func bodiesOfOperationsWithoutOneAreIgnored() async throws {
-        try await APIFixture().run { client in
+        try await APIFixture(runtime: .memory).run { client in
             let response = try await client.request(.get, "/api/v1/jobs", json: "this is not JSON")
             #expect(response.status == .ok)
             #expect(try await client.request(.post, "/api/v1/jobs/stop", json: "{").status == .ok)

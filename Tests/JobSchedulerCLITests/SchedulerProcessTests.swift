@@ -8,151 +8,16 @@ import Testing
 
 /// The real `job-scheduler serve` process, killed and restarted: the job containers are the only
 /// state, so whatever happens to the process, every accepted job is reported right and runs once.
-@Suite("job-scheduler serve as a process", .serialized)
+@Suite("job-scheduler serve as a process", .serialized, .requiresEngine)
 struct SchedulerProcessTests {
-    static let engine = DockerEngineClient(host: (try? DockerHost.fromEnvironment(ProcessInfo.processInfo.environment))
-        ?? DockerHost(socketPath: DockerHost.defaultSocketPath))
-
-    /// One scheduler process for a throwaway application with a single job `work`.
-    final class Server: @unchecked Sendable {
-        // @unchecked: used from one test task at a time.
-        let application = "proc-\(UUID().uuidString.prefix(8).lowercased())"
-        let port = Int.random(in: 20_000..<40_000)
-        let folder: URL
-        let configPath: String
-        let logPath: String
-        var environment: [String: String] = [:]
-        var historyLimit = 10
-        private var pid: pid_t?
-
-        init(timeLimitSeconds: Int = 120) throws {
-            folder = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(application)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            configPath = folder.appendingPathComponent("radixconfig.yaml").path
-            logPath = folder.appendingPathComponent("serve.log").path
-            let yaml = """
-            apiVersion: radix.equinor.com/v1
-            kind: RadixApplication
-            metadata:
-              name: \(application)
-            spec:
-              environments:
-                - name: dev
-              jobs:
-                - name: work
-                  image: jobsched-busybox:latest
-                  schedulerPort: \(port)
-                  payload:
-                    path: /args
-                  command: ["sh", "-c", "cat /args/payload 2>/dev/null; echo; echo to-stderr >&2; sleep ${SLEEP:-0}; exit ${CODE:-0}"]
-                  timeLimitSeconds: \(timeLimitSeconds)
-            """
-            try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
-        }
-
-        var baseURL: String { "http://127.0.0.1:\(port)/api/v1" }
-
-        func start() async throws {
-            let binary = try #require(JobSchedulerBinary.url()?.path, "job-scheduler binary not found next to the tests")
-            pid = try ChildProcess.spawnGroupLeader(
-                [binary, "serve", "--config", configPath, "--job", "work", "--host", "127.0.0.1", "--stop-grace-period", "1",
-                 "--history-limit", String(historyLimit)],
-                environment: environment, logFile: logPath)
-            for _ in 0..<300 {
-                if (try? await request("GET", "/jobs").status) == 200 { return }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            Issue.record("the scheduler did not answer; its log:\n\((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")")
-            throw CancellationError()
-        }
-
-        /// SIGKILL: no chance to clean anything up.
-        func crash() async {
-            guard let pid else { return }
-            _ = await ChildProcess.signalGroupAndWait(pid, SIGKILL)
-            self.pid = nil
-        }
-
-        /// SIGTERM; returns the exit status.
-        func terminate() async -> Int32 {
-            guard let pid else { return -1 }
-            let status = await ChildProcess.signalGroupAndWait(pid, SIGTERM)
-            self.pid = nil
-            return status
-        }
-
-        func request(_ method: String, _ path: String, json: [String: Any]? = nil) async throws -> (status: Int, body: Any?) {
-            var request = URLRequest(url: URL(string: baseURL + path)!)
-            request.httpMethod = method
-            request.timeoutInterval = 30
-            if let json {
-                request.httpBody = try JSONSerialization.data(withJSONObject: json)
-                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            }
-            let (data, response) = try await URLSession.shared.data(for: request)
-            let body = data.isEmpty ? nil : try? JSONSerialization.jsonObject(with: data)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, body)
-        }
-
-        func job(_ name: String) async throws -> [String: Any] {
-            try await request("GET", "/jobs/\(name)").body as? [String: Any] ?? [:]
-        }
-
-        func submit(_ variables: [String: String], timeLimitSeconds: Int? = nil) async throws -> String {
-            var body: [String: Any] = ["payload": "p", "variables": variables]
-            if let timeLimitSeconds { body["timeLimitSeconds"] = timeLimitSeconds }
-            let (status, answer) = try await request("POST", "/jobs", json: body)
-            #expect(status == 200)
-            return try #require((answer as? [String: Any])?["name"] as? String)
-        }
-
-        func waitFor(_ name: String, _ states: Set<String>, timeout: Duration = .seconds(90)) async throws -> [String: Any] {
-            let end = ContinuousClock.now + timeout
-            var last: [String: Any] = [:]
-            while ContinuousClock.now < end {
-                last = (try? await job(name)) ?? [:]
-                if let status = last["status"] as? String, states.contains(status) { return last }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            Issue.record("\(name) never reached \(states); last: \(last)")
-            throw CancellationError()
-        }
-
-        func cleanUp() async {
-            if let pid { _ = await ChildProcess.signalGroupAndWait(pid, SIGKILL) }
-            pid = nil
-            if let containers = try? await engine.listContainers(all: true, labels: ["radix-app=\(application)"]) {
-                for container in containers { try? await engine.removeContainer(container.id, force: true) }
-            }
-            if let volumes = try? await engine.listVolumes(labels: ["radix-app=\(application)"]) {
-                for volume in volumes { try? await engine.removeVolume(name: volume.name, force: true) }
-            }
-            try? FileManager.default.removeItem(at: folder)
-        }
-    }
-
-    static func withServer(timeLimitSeconds: Int = 120, historyLimit: Int = 10, environment: [String: String] = [:],
-                           _ body: (Server) async throws -> Void) async throws {
-        let server = try Server(timeLimitSeconds: timeLimitSeconds)
-        server.environment = environment
-        server.historyLimit = historyLimit
-        do {
-            try await body(server)
-        } catch {
-            await server.cleanUp()
-            throw error
-        }
-        await server.cleanUp()
-    }
-
     @Test func killedAndRestartedItReportsEveryJobRightAndRunsNoneTwice() async throws {
-        try await Self.withServer { server in
+        try await SchedulerProcess.withScheduler { server in
             try await server.start()
-            let quick = try await server.submit([:])
+            let quick = try await server.submit(variables: [:])
             // Timed so that, on a loaded machine too, one job is seen running (4 s) and ends while no
             // scheduler runs (5 s), and the other's deadline (20 s) comes after the restart.
-            let endsWhileDown = try await server.submit(["SLEEP": "4", "CODE": "4"])
-            let hitsDeadlineLater = try await server.submit(["SLEEP": "60"], timeLimitSeconds: 20)
+            let endsWhileDown = try await server.submit(variables: ["SLEEP": "4", "CODE": "4"])
+            let hitsDeadlineLater = try await server.submit(variables: ["SLEEP": "60"], timeLimitSeconds: 20)
             _ = try await server.waitFor(quick, ["Succeeded"])
             _ = try await server.waitFor(endsWhileDown, ["Running"])
 
@@ -173,24 +38,24 @@ struct SchedulerProcessTests {
             #expect(((killed["podStatuses"] as? [[String: Any]])?.first?["reason"] as? String) == "DeadlineExceeded")
 
             // Each job ran exactly once: one container each, never restarted.
-            let containers = try await Self.engine.listContainers(all: true, labels: ["radix-app=\(server.application)"])
+            let containers = try await TestEngine.client.listContainers(all: true, labels: ["radix-app=\(server.application)"])
             #expect(containers.count == 3)
             for container in containers {
-                #expect(try await Self.engine.inspectContainer(container.id).restartCount == 0)
+                #expect(try await TestEngine.client.inspectContainer(container.id).restartCount == 0)
             }
         }
     }
 
     @Test func burstOfHundredConcurrentPostsGivesHundredJobsEachRunOnce() async throws {
-        try await Self.withServer(historyLimit: 100) { server in
+        try await SchedulerProcess.withScheduler(historyLimit: 100) { server in
             try await server.start()
             let names = try await withThrowingTaskGroup(of: String.self) { group in
-                for _ in 0..<100 { group.addTask { try await server.submit([:]) } }
+                for _ in 0..<100 { group.addTask { try await server.submit(variables: [:]) } }
                 return try await group.reduce(into: [String]()) { $0.append($1) }
             }
             #expect(Set(names).count == 100)
             for name in names { _ = try await server.waitFor(name, ["Succeeded", "Failed"], timeout: .seconds(180)) }
-            let containers = try await Self.engine.listContainers(all: true, labels: ["radix-app=\(server.application)"])
+            let containers = try await TestEngine.client.listContainers(all: true, labels: ["radix-app=\(server.application)"])
             #expect(Set(containers.flatMap(\.names)) == Set(names))
             let listed = try await server.request("GET", "/jobs").body as? [[String: Any]] ?? []
             #expect(listed.count == 100)
@@ -199,11 +64,11 @@ struct SchedulerProcessTests {
     }
 
     @Test func engineRestartIsFollowedWithoutRestartingTheScheduler() async throws {
-        let proxy = try SocketProxy(target: Self.engine.host.socketPath)
+        let proxy = try SocketProxy(target: TestEngine.socketPath)
         defer { proxy.stop() }
-        try await Self.withServer(environment: ["DOCKER_HOST": "unix://\(proxy.socketPath)"]) { server in
+        try await SchedulerProcess.withScheduler(environment: ["DOCKER_HOST": "unix://\(proxy.socketPath)"]) { server in
             try await server.start()
-            let job = try await server.submit(["SLEEP": "2", "CODE": "7"])
+            let job = try await server.submit(variables: ["SLEEP": "2", "CODE": "7"])
             _ = try await server.waitFor(job, ["Running"])
             proxy.stop()
             try await Task.sleep(for: .seconds(3))  // the job ends while the engine is unreachable
@@ -217,25 +82,25 @@ struct SchedulerProcessTests {
     }
 
     @Test func sigtermStopsTheSchedulerButNotItsJobs() async throws {
-        try await Self.withServer { server in
+        try await SchedulerProcess.withScheduler { server in
             try await server.start()
-            let job = try await server.submit(["SLEEP": "30"])
+            let job = try await server.submit(variables: ["SLEEP": "30"])
             _ = try await server.waitFor(job, ["Running"])
             let status = await server.terminate()
             #expect(status == 0, "exit status \(status)")
-            #expect(try await Self.engine.inspectContainer(job).state.running)
+            #expect(try await TestEngine.client.inspectContainer(job).state.running)
         }
     }
 
     /// `job-scheduler jobs ...` against the live scheduler.
-    func jobs(_ server: Server, _ arguments: [String], input: String? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+    func jobs(_ server: SchedulerProcess, _ arguments: [String], input: String? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
         let binary = try #require(JobSchedulerBinary.url()?.path)
         return try await ChildProcess.run([binary, "jobs"] + arguments, input: input.map { Data($0.utf8) },
                                           environment: ["JOB_SCHEDULER_URL": "http://127.0.0.1:\(server.port)"])
     }
 
     @Test func terminalClientRunsWaitsAndManagesJobs() async throws {
-        try await Self.withServer { server in
+        try await SchedulerProcess.withScheduler { server in
             try await server.start()
             // run: payload from stdin, waits, streams the job's output, exits 0 on success.
             let run = try await jobs(server, ["run", "--payload-file", "-", "--job-id", "cli-1", "--env", "SLEEP=1", "--wait", "--logs"],
@@ -282,5 +147,14 @@ struct SchedulerProcessTests {
             #expect(unreachable.status == 1)
             #expect(unreachable.stderr.hasPrefix("error: cannot reach the scheduler at http://127.0.0.1:1"))
         }
+    }
+}
+
+extension SchedulerProcess {
+    /// Submits a job of the default script with payload "p" and these variables (SLEEP, CODE).
+    func submit(variables: [String: String], timeLimitSeconds: Int? = nil) async throws -> String {
+        var body: [String: Any] = ["payload": "p", "variables": variables]
+        if let timeLimitSeconds { body["timeLimitSeconds"] = timeLimitSeconds }
+        return try await submit(body)
     }
 }

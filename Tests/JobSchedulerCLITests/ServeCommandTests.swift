@@ -1,7 +1,5 @@
+import EngineTestSupport
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import RadixConfig
 import Testing
 @testable import JobSchedulerCLI
@@ -74,64 +72,28 @@ struct ServeSettingsTests {
 /// on SIGTERM while the job containers it started keep running.
 @Suite("job-scheduler serve, as a process", .serialized)
 struct ServeCommandProcessTests {
-    @Test func servesRunsAJobAndStopsGracefullyLeavingJobsRunning() async throws {
-        let binary = try #require(JobSchedulerBinary.url(), "job-scheduler was not found next to the test bundle")
-        let application = "serve-\(UUID().uuidString.prefix(8).lowercased())"
-        let port = try ServeProcess.freePort()
-        let folder = try TemporaryFolder()
-        let config = try folder.write("radixconfig.yaml", """
-            apiVersion: radix.equinor.com/v1
-            kind: RadixApplication
-            metadata:
-              name: \(application)
-            spec:
-              environments:
-                - name: dev
-              jobs:
-                - name: work
-                  image: jobsched-busybox:latest
-                  schedulerPort: \(port)
-                  payload:
-                    path: /args
-                  command: ["sh", "-c", "test \\"$(cat /args/payload)\\" = ready"]
-
-            """)
-        let log = folder.url.appendingPathComponent("serve.log").path
-        let pid = try ServeProcess.spawn([binary.path, "serve", "--host", "127.0.0.1"],
-                                         environment: ["JOB_SCHEDULER_CONFIG": config, "JOB_SCHEDULER_ENV": "dev"], log: log)
-        defer { ServeProcess.kill(pid) }
+    @Test(.requiresEngine) func servesRunsAJobAndStopsGracefullyLeavingJobsRunning() async throws {
+        let server = try SchedulerProcess(script: #"test "$(cat /args/payload)" = ready"#)
         do {
-            let base = "http://127.0.0.1:\(port)/api/v1"
-            try await ServeProcess.waitUntilAnswering("\(base)/jobs", pid: pid, log: log)
-
-            let (status, created) = try await ServeProcess.http("POST", "\(base)/jobs", body: #"{"payload":"ready"}"#)
-            #expect(status == 200, "\(created)")
-            let name = try #require(created["name"] as? String)
-            var state = ""
-            for _ in 0..<1200 where !["Succeeded", "Failed"].contains(state) {
-                try await Task.sleep(for: .milliseconds(100))
-                state = try await ServeProcess.http("GET", "\(base)/jobs/\(name)").body["status"] as? String ?? ""
-            }
-            #expect(state == "Succeeded")
+            // The configuration and environment from variables, and the port from the configuration.
+            try await server.start(["serve", "--host", "127.0.0.1"],
+                                   environment: ["JOB_SCHEDULER_CONFIG": server.configPath, "JOB_SCHEDULER_ENV": "dev"])
+            let name = try await server.submit(["payload": "ready"])
+            let done = try await server.waitFor(name, ["Succeeded", "Failed"], timeout: .seconds(120))
+            #expect(done["status"] as? String == "Succeeded")
 
             // A job still running when the scheduler stops goes on running.
-            let (_, long) = try await ServeProcess.http("POST", "\(base)/jobs", body: #"{"command":["sleep","300"]}"#)
-            let longName = try #require(long["name"] as? String)
-            for _ in 0..<1200 where state != "Running" {
-                try await Task.sleep(for: .milliseconds(100))
-                state = try await ServeProcess.http("GET", "\(base)/jobs/\(longName)").body["status"] as? String ?? ""
-            }
-            #expect(state == "Running")
+            let long = try await server.submit(["command": ["sleep", "300"]])
+            try await server.waitFor(long, ["Running"], timeout: .seconds(120))
 
-            let exit = await ServeProcess.signalAndWait(pid, SIGTERM)
-            #expect(exit == 0, "serve exited with \(exit); log:\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
-            let running = try await ServeProcess.run(["docker", "inspect", "-f", "{{.State.Running}}", longName])
-            #expect(running.trimmingCharacters(in: .whitespacesAndNewlines) == "true")
+            let exit = await server.terminate()
+            #expect(exit == 0, "serve exited with \(exit); log:\n\(server.log)")
+            #expect(try await TestEngine.client.inspectContainer(long).state.running)
         } catch {
-            await ServeProcess.removeApplication(application)
+            await server.cleanUp()
             throw error
         }
-        await ServeProcess.removeApplication(application)
+        await server.cleanUp()
     }
 
     @Test func anUnreachableEngineIsAOneLineError() async throws {
@@ -139,136 +101,13 @@ struct ServeCommandProcessTests {
         let folder = try TemporaryFolder()
         let path = try folder.write("radixconfig.yaml", SampleConfigs.good)
         let log = folder.url.appendingPathComponent("serve.log").path
-        let pid = try ServeProcess.spawn([binary.path, "serve", "--config", path, "--job", "compute"],
-                                         environment: ["DOCKER_HOST": "unix:///tmp/no-such-engine.sock"], log: log)
-        let status = await ServeProcess.signalAndWait(pid, 0)
+        let serve = try ProcessGroup([binary.path, "serve", "--config", path, "--job", "compute"],
+                                     environment: ["DOCKER_HOST": "unix:///tmp/no-such-engine.sock"], logFile: log)
+        defer { serve.kill() }
+        let status = try await waitForValue("serve gives up on the missing engine", timeout: .seconds(30)) { serve.exitCodeIfEnded }
         let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(status == 1)
         #expect(lines.count == 1, "\(lines)")
         #expect(lines.first?.contains("cannot reach the Docker engine at unix:///tmp/no-such-engine.sock") == true, "\(lines)")
-    }
-}
-
-/// Runs `job-scheduler serve` and the docker CLI from async tests: processes are spawned and waited
-/// for on threads of their own, never on Swift's cooperative pool.
-enum ServeProcess {
-    /// A port nothing listens on right now (the kernel's choice for a socket bound to port 0).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EMFILE) }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw POSIXError(.EADDRINUSE) }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// Starts a process in a process group of its own, its output appended to `log`.
-    static func spawn(_ arguments: [String], environment: [String: String], log: String) throws -> pid_t {
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { envp.forEach { free($0) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
-        guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
-        return pid
-    }
-
-    /// Sends `signal` (0: none) to the process and waits for it to end; returns its exit code (128 + the
-    /// signal if a signal ended it).
-    static func signalAndWait(_ pid: pid_t, _ signal: Int32) async -> Int32 {
-        if signal != 0 { Foundation.kill(pid, signal) }
-        return await withCheckedContinuation { continuation in
-            Thread {
-                var status: Int32 = 0
-                waitpid(pid, &status, 0)
-                let exited = status & 0x7f == 0
-                continuation.resume(returning: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f))
-            }.start()
-        }
-    }
-
-    /// Kills the process group if it still runs (a test that failed half-way).
-    static func kill(_ pid: pid_t) {
-        var status: Int32 = 0
-        guard waitpid(pid, &status, WNOHANG) == 0 else { return }
-        Foundation.kill(-pid, SIGKILL)
-        waitpid(pid, &status, 0)
-    }
-
-    static func waitUntilAnswering(_ url: String, pid: pid_t, log: String) async throws {
-        for _ in 0..<300 {
-            if (try? await http("GET", url).status) == 200 { return }
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid {
-                Issue.record("serve exited early: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
-                throw POSIXError(.ECHILD)
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        Issue.record("serve did not answer on \(url): \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
-        throw POSIXError(.ETIMEDOUT)
-    }
-
-    static func http(_ method: String, _ url: String, body: String? = nil) async throws -> (status: Int, body: [String: Any]) {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = method
-        request.timeoutInterval = 10
-        if let body {
-            request.httpBody = Data(body.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, object)
-    }
-
-    static func run(_ arguments: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = arguments
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = FileHandle.nullDevice
-                do {
-                    try process.run()
-                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(returning: String(decoding: data, as: UTF8.self))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }.start()
-        }
-    }
-
-    /// Removes every container and volume of a test application.
-    static func removeApplication(_ name: String) async {
-        let filter = "label=radix-app=\(name)"
-        let containers = ((try? await run(["docker", "ps", "-aq", "--filter", filter])) ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
-        if !containers.isEmpty { _ = try? await run(["docker", "rm", "-f", "-v"] + containers) }
-        let volumes = ((try? await run(["docker", "volume", "ls", "-q", "--filter", filter])) ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
-        if !volumes.isEmpty { _ = try? await run(["docker", "volume", "rm", "-f"] + volumes) }
     }
 }

@@ -1,3 +1,4 @@
+import EngineTestSupport
 import Foundation
 import Testing
 
@@ -22,10 +23,6 @@ struct TemporaryFolder: ~Copyable {
         return file.path
     }
 }
-
-/// The repository root, found from this file so tests do not depend on the working directory.
-let repositoryRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// What a finished process printed and returned.
 struct ProcessResult {
@@ -53,29 +50,14 @@ enum JobSchedulerBinary {
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
+    /// Runs the binary to completion (blocking: for synchronous tests).
     static func run(_ arguments: [String], in directory: URL? = nil) throws -> ProcessResult {
         let executable = try #require(url(), "job-scheduler was not found next to the test bundle; run `swift build` first or set JOB_SCHEDULER_BIN")
-        let output = try TemporaryFolder()
-        let stdoutURL = output.url.appendingPathComponent("stdout")
-        let stderrURL = output.url.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-
-        // Files rather than pipes: nothing can block on a full pipe buffer.
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try process.run()
-        process.waitUntilExit()
-
-        func lines(_ url: URL) throws -> [String] {
-            try String(contentsOf: url, encoding: .utf8)
-                .split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        let result = try ChildProcess.runBlocking([executable.path] + arguments, in: directory)
+        func lines(_ text: String) -> [String] {
+            text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         }
-        return ProcessResult(status: process.terminationStatus, stdout: try lines(stdoutURL), stderr: try lines(stderrURL))
+        return ProcessResult(status: result.status, stdout: lines(result.stdout), stderr: lines(result.stderr))
     }
 }
 

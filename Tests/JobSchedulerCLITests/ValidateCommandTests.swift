@@ -1,4 +1,5 @@
 import ArgumentParser
+import EngineTestSupport
 import Foundation
 import Testing
 @testable import JobSchedulerCLI
