@@ -1,3 +1,4 @@
+import EngineTestSupport
 import Foundation
 import Logging
 import RadixConfig
@@ -55,15 +56,11 @@ struct MemoryScheduler {
     }
 }
 
-/// Polls `condition` every millisecond for up to five seconds; records an issue and throws when it never holds.
-func eventually(_ what: @autoclosure () -> String, _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(5)
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(1))
-    }
-    Issue.record("timed out waiting until \(what())")
-    throw CancellationError()
+/// Polls `condition` every millisecond for up to five seconds (everything here happens in memory); fails
+/// the test when it never holds.
+func eventually(_ what: @autoclosure () -> String, sourceLocation: SourceLocation = #_sourceLocation,
+                _ condition: () async throws -> Bool) async throws {
+    try await waitUntil(what(), timeout: .seconds(5), pollingEvery: .milliseconds(1), sourceLocation: sourceLocation, condition)
 }
 
 @Suite("Scheduler on the in-memory runtime")

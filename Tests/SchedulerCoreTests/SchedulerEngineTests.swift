@@ -6,7 +6,7 @@ import Logging
 import RadixConfig
 import Testing
 
-@Suite("Scheduler on the real engine")
+@Suite("Scheduler on the real engine", .requiresEngine)
 struct SchedulerEngineTests {
     @Test func payloadReachesTheJobVerbatimBeforeItStarts() async throws {
         // The job checks its payload, environment and hostname itself and exits 0 only if all hold.
@@ -174,8 +174,7 @@ struct SchedulerEngineTests {
             let kept = Set(await harness.scheduler.jobs().map(\.name))
             #expect(kept == Set(succeeded.suffix(2) + failed.suffix(2)))
             // And the engine follows: older containers are removed.
-            for _ in 0..<100 where try await harness.containerNames() != kept { try await Task.sleep(for: .milliseconds(20)) }
-            #expect(try await harness.containerNames() == kept)
+            try await waitUntil("the engine holds only the kept jobs", lastSeen: { "\(kept)" }) { try await harness.containerNames() == kept }
         }
     }
 
@@ -208,7 +207,7 @@ struct SchedulerEngineTests {
     }
 }
 
-@Suite("Job logs")
+@Suite("Job logs", .requiresEngine)
 struct JobLogsTests {
     @Test func logsOfAFinishedJobKeepStreamsApart() async throws {
         try await withScheduler(script: "echo out1; echo err1 >&2; sleep 0.3; echo out2") { harness in

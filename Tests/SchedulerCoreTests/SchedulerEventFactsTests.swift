@@ -1,4 +1,5 @@
 import DockerEngine
+import EngineTestSupport
 import Foundation
 @testable import SchedulerCore
 import Synchronization
@@ -8,7 +9,7 @@ import Testing
 /// scheduler takes a start's and an exit's facts from the events themselves. These tests hold every
 /// inspection back (the one thing the real engine does not do on demand) to show that the events alone
 /// move a job to Running and to its end, and that an exit the engine will retry does not end it.
-@Suite("Scheduler: status from the engine's events")
+@Suite("Scheduler: status from the engine's events", .requiresEngine)
 struct SchedulerEventFactsTests {
     @Test func startAndExitAreReportedWithoutAnInspection() async throws {
         try await withGatedScheduler(script: "cat /args/payload; sleep 1; exit 0") { harness, gate in
@@ -20,7 +21,8 @@ struct SchedulerEventFactsTests {
             #expect(running.state == .running)
             #expect(running.started != nil)
             let done = try await harness.waitFor(accepted.name, [.succeeded, .failed])
-            #expect(gate.held > 0, "the inspections were not held back")
+            // The exit's inspection is asked for after the status it follows: it is held, not answered.
+            try await waitUntil("the exit's inspection is held back", timeout: .seconds(10)) { gate.held > 0 }
             #expect(done.state == .succeeded)
             #expect(done.podStatuses.first?.exitCode == 0)
             #expect(done.podStatuses.first?.reason == "Completed")
@@ -44,7 +46,9 @@ struct SchedulerEventFactsTests {
             _ = try await harness.waitFor(accepted.name, [.running])
             gate.close()
             // The first attempt exits 3 and the engine retries: held inspections leave the job Running.
-            try await waitUntil { (try? await SchedulerHarness.engine.inspectContainer(accepted.name).restartCount) ?? 0 >= 1 }
+            try await waitUntil("the engine retried the job") {
+                (try? await SchedulerHarness.engine.inspectContainer(accepted.name).restartCount) ?? 0 >= 1
+            }
             #expect(try await harness.scheduler.job(named: accepted.name).state == .running)
             gate.open()
             let done = try await harness.waitFor(accepted.name, [.succeeded, .failed])
@@ -129,22 +133,8 @@ struct SlowInspectionRuntime: JobRuntime {
 extension SchedulerHarness {
     /// Waits until an inspection has filled in the job's image ID.
     func waitForImageID(_ name: String, timeout: Duration = .seconds(60)) async throws -> JobStatus {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let status = try? await scheduler.job(named: name), status.podStatuses.first?.imageId.isEmpty == false { return status }
-            try await Task.sleep(for: .milliseconds(10))
+        try await waitForValue("job \(name) has its image ID", timeout: timeout) {
+            scheduler.currentStatus(named: name).flatMap { $0.podStatuses.first?.imageId.isEmpty == false ? $0 : nil }
         }
-        Issue.record("job \(name) never got its image ID")
-        throw CancellationError()
     }
-}
-
-/// Polls `condition` every 50 ms for up to a minute.
-private func waitUntil(_ condition: () async -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(60)
-    while ContinuousClock.now < deadline {
-        if await condition() { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    Issue.record("condition not met within a minute")
 }

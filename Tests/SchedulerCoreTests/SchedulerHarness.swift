@@ -9,9 +9,8 @@ import Testing
 /// A scheduler for one test: a job of a unique application, running a busybox script on the real
 /// engine. `finish()` removes every container and record the test made.
 struct SchedulerHarness {
-    static let image = "jobsched-busybox:latest"
-    static let engine = DockerEngineClient(host: (try? DockerHost.fromEnvironment(ProcessInfo.processInfo.environment))
-        ?? DockerHost(socketPath: DockerHost.defaultSocketPath))
+    static let image = TestEngine.image
+    static let engine = TestEngine.client
 
     let applicationName: String
     let configuration: SchedulerConfiguration
@@ -24,6 +23,7 @@ struct SchedulerHarness {
          network: String? = nil, ports: [PortDefinition] = [], resources: ResourceRequirements = ResourceRequirements(),
          engine: DockerEngineClient = SchedulerHarness.engine, logger: Logger? = nil,
          wrapRuntime: (DockerJobRuntime) -> any JobRuntime = { $0 }) async throws {
+        try await TestEngine.requireEngine()
         self.applicationName = applicationName ?? "t-\(UUID().uuidString.prefix(8).lowercased())"
         let job = ResolvedJob(name: "work", image: Self.image, schedulerPort: 8000, payloadPath: payloadPath, ports: ports,
                               variables: ["FROM_CONFIG": "config"], resources: resources, timeLimitSeconds: timeLimitSeconds, backoffLimit: backoffLimit,
@@ -40,36 +40,27 @@ struct SchedulerHarness {
         try await scheduler.reconcile()
         events = Task { try? await scheduler.run() }
         // Let the events stream connect before the test acts.
-        for _ in 0..<200 where !(await scheduler.engineConnected) { try await Task.sleep(for: .milliseconds(10)) }
+        try await waitUntil("the scheduler follows the engine's events") { scheduler.engineConnected }
     }
 
-    /// Polls the scheduler's own index (never the engine) until the job reaches `state`.
+    /// Polls the scheduler's own index (never the engine) until the job reaches one of `states`.
     @discardableResult
-    func waitFor(_ name: String, _ states: Set<JobState>, timeout: Duration = .seconds(90)) async throws -> JobStatus {
-        let deadline = ContinuousClock.now + timeout
-        var last: JobStatus?
-        while ContinuousClock.now < deadline {
-            last = try? await scheduler.job(named: name)
-            if let last, states.contains(last.state) { return last }
-            try await Task.sleep(for: .milliseconds(20))
+    func waitFor(_ name: String, _ states: Set<JobState>, timeout: Duration = .seconds(90),
+                 sourceLocation: SourceLocation = #_sourceLocation) async throws -> JobStatus {
+        try await waitForValue("job \(name) reaches \(states.map(\.rawValue).sorted())", timeout: timeout,
+                               lastSeen: { String(describing: scheduler.currentStatus(named: name)) }, sourceLocation: sourceLocation) {
+            scheduler.currentStatus(named: name).flatMap { states.contains($0.state) ? $0 : nil }
         }
-        Issue.record("job \(name) did not reach \(states.map(\.rawValue)); last status: \(String(describing: last))")
-        throw CancellationError()
     }
 
     /// The job containers this application has in the engine.
     func containerNames() async throws -> Set<String> {
-        Set(try await Self.engine.listContainers(all: true, labels: ["radix-app=\(applicationName)"]).flatMap(\.names))
+        Set(try await TestEngine.containers(labelled: "radix-app=\(applicationName)").flatMap(\.names))
     }
 
     func finish() async {
         events.cancel()
-        if let containers = try? await Self.engine.listContainers(all: true, labels: ["radix-app=\(applicationName)"]) {
-            for container in containers { try? await Self.engine.removeContainer(container.id, force: true) }
-        }
-        if let volumes = try? await Self.engine.listVolumes(labels: ["radix-app=\(applicationName)"]) {
-            for volume in volumes { try? await Self.engine.removeVolume(name: volume.name, force: true) }
-        }
+        await TestEngine.removeApplication(applicationName)
     }
 }
 

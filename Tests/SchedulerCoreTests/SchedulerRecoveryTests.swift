@@ -9,7 +9,7 @@ import Testing
 /// The engine is the only state: a scheduler started afresh must report, finish and clean up
 /// whatever an earlier one (now dead) left behind. "Earlier schedulers" here are jobs made directly
 /// through the runtime, exactly as a scheduler that died at that point would have left them.
-@Suite("Recovery from the engine's state")
+@Suite("Recovery from the engine's state", .requiresEngine)
 struct SchedulerRecoveryTests {
     func launch(_ harness: SchedulerHarness, script: String, timeLimitSeconds: Int = 120, payload: String? = nil) throws -> JobLaunch {
         var request = JobRequest(payload: payload, timeLimitSeconds: timeLimitSeconds)
@@ -64,8 +64,7 @@ struct SchedulerRecoveryTests {
             _ = try await SchedulerHarness.engine.createContainer(name: unfinished.name, spec: harness.runtime.containerSpec(for: unfinished))
             let fresh = try await restarted(harness)
             #expect(await fresh.scheduler.jobs().isEmpty)
-            for _ in 0..<100 where try await !fresh.containerNames().isEmpty { try await Task.sleep(for: .milliseconds(20)) }
-            #expect(try await fresh.containerNames().isEmpty)
+            try await waitUntil("the half-made submission's container is removed") { try await fresh.containerNames().isEmpty }
             await fresh.finish()
         }
     }
@@ -119,14 +118,13 @@ struct SchedulerRecoveryTests {
             harness.events.cancel()
             let fresh = try await SchedulerHarness(script: "true", historyLimit: 2, applicationName: harness.applicationName)
             #expect(Set(await fresh.scheduler.jobs().map(\.name)) == Set(names.suffix(2)))
-            for _ in 0..<100 where try await fresh.containerNames().count > 2 { try await Task.sleep(for: .milliseconds(20)) }
-            #expect(try await fresh.containerNames() == Set(names.suffix(2)))
+            try await waitUntil("the engine holds the two newest jobs only") { try await fresh.containerNames() == Set(names.suffix(2)) }
             await fresh.finish()
         }
     }
 }
 
-@Suite("Engine restarts")
+@Suite("Engine restarts", .requiresEngine)
 struct EngineRestartTests {
     @Test func schedulerReconnectsAndReconcilesWithoutARestart() async throws {
         // A proxy in front of the engine stands in for the engine going away and coming back.

@@ -32,7 +32,7 @@ final class RecordingLogHandler: LogHandler, @unchecked Sendable {
     }
 }
 
-@Suite("Structured logs")
+@Suite("Structured logs", .requiresEngine)
 struct StructuredLogTests {
     @Test func everyStateChangeIsLoggedWithTheJobName() async throws {
         let handler = RecordingLogHandler()
@@ -60,7 +60,9 @@ struct StructuredLogTests {
         let harness = try await SchedulerHarness(script: "true", engine: DockerEngineClient(host: DockerHost(socketPath: proxy.socketPath)),
                                                  logger: Logger(label: "scheduler") { _ in handler })
         proxy.stop()
-        for _ in 0..<500 where !handler.records.contains(where: { $0.level == .error }) { try await Task.sleep(for: .milliseconds(20)) }
+        try await waitUntil("losing the engine is logged as an error", timeout: .seconds(10)) {
+            handler.records.contains { $0.level == .error }
+        }
         let error = handler.records.first { $0.level == .error }
         #expect(error?.message.contains("lost the engine") == true)
         #expect(error?.metadata["job"] == "work")
