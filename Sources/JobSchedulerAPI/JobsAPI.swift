@@ -34,6 +34,18 @@ struct JobsAPI: APIProtocol {
                 + " (imageTagName picks the tag of an image configured with an {imageTagName} placeholder)"
             throw APIFailure(status: .badRequest, message: message)
         }
+        // Radix's fields this scheduler cannot honour: refused, so that no job runs otherwise than asked.
+        // (`safeToRestart` only permits what this scheduler never does, so it is honoured as it is.)
+        let unsupported = [
+            ("node", description.node != nil, "GPUs cannot be requested here"),
+            ("runtime", description.runtime != nil, "the node's architecture or type cannot be chosen here"),
+            ("failurePolicy", description.failurePolicy != nil, "a failure policy cannot be given in a request yet"),
+            ("runAsUser", description.runAsUser != nil, "the user a job runs as cannot be chosen yet"),
+        ].filter(\.1).map { "\($0.0): \($0.2)" }
+        if !unsupported.isEmpty {
+            let message = "invalid job request: " + unsupported.joined(separator: "; ")
+            throw APIFailure(status: .unprocessableContent, reason: "Invalid", message: message)
+        }
         if let limit = description.timeLimitSeconds, limit > Self.maximumTimeLimitSeconds {
             // The contract's maximum: a deadline further away than that is no deadline, and the
             // scheduler's timer cannot hold it.

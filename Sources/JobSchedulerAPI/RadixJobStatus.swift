@@ -46,8 +46,9 @@ struct RadixJobStatus: Codable, Hashable, Sendable {
     }
 }
 
-/// One of a job's containers as the API sends it: swagger.json's `PodStatus`, with its nullable
-/// timestamps as explicit `null`s, like `RadixJobStatus`.
+/// One of a job's containers as the API sends it: swagger.json's `PodStatus`. Unlike a job's, its
+/// timestamps are left out while unknown, as Radix leaves them out (a `null` there is refused by
+/// clients that check answers against Radix's own document).
 struct RadixPodStatus: Codable, Hashable, Sendable {
     var name: String
     var created: Date?
@@ -71,10 +72,10 @@ struct RadixPodStatus: Codable, Hashable, Sendable {
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .name)
-        try container.encodeOrNull(created, forKey: .created)
-        try container.encodeOrNull(startTime, forKey: .startTime)
-        try container.encodeOrNull(endTime, forKey: .endTime)
-        try container.encodeOrNull(containerStarted, forKey: .containerStarted)
+        try container.encodeIfPresent(created, forKey: .created)
+        try container.encodeIfPresent(startTime, forKey: .startTime)
+        try container.encodeIfPresent(endTime, forKey: .endTime)
+        try container.encodeIfPresent(containerStarted, forKey: .containerStarted)
         try container.encode(replicaStatus, forKey: .replicaStatus)
         try container.encodeIfPresent(statusMessage, forKey: .statusMessage)
         try container.encodeIfPresent(restartCount, forKey: .restartCount)

@@ -39,7 +39,7 @@ struct ContractFactsTests {
             }
         }
         #expect(OpenAPIContract.integerProperties.mapValues { $0.mapValues(\.rawValue) } == documented)
-        #expect(RequestBodyDiagnosis(schema: "JobScheduleDescription").integerProperties == ["timeLimitSeconds": .int64, "backoffLimit": .int32])
+        #expect(RequestBodyDiagnosis(schema: "JobScheduleDescription").integerProperties == ["timeLimitSeconds": .int64, "backoffLimit": .int32, "runAsUser": .int64])
     }
 
     /// Each operation answers the scheduler's errors with exactly the error codes it documents.

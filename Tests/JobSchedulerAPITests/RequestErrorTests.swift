@@ -53,6 +53,34 @@ struct RequestErrorTests {
         }
     }
 
+    @Test func radixFieldsThatCannotBeHonouredAre422AndNothingRuns() async throws {
+        let jobs = InMemoryJobRuntime(clock: WallClock())
+        try await APIFixture(runtime: .inMemory(jobs)).run { client in
+            let refused = [
+                (#"{"node":{"gpu":"nvidia-v100","gpuCount":"1"}}"#, "node"),
+                (#"{"runtime":{"architecture":"arm64"}}"#, "runtime"),
+                (#"{"failurePolicy":{"rules":[{"action":"FailJob","onExitCodes":{"operator":"In","values":[42]}}]}}"#, "failurePolicy"),
+                (#"{"runAsUser":1000}"#, "runAsUser"),
+            ]
+            for (body, field) in refused {
+                let message = try await client.request(.post, "/api/v1/jobs", json: body).expectFailure(422, "Invalid")
+                #expect(message.contains("\(field):"), "\(message)")
+            }
+            let both = try await client.request(.post, "/api/v1/jobs", json: #"{"node":{},"runtime":{}}"#).expectFailure(422, "Invalid")
+            #expect(both.contains("node:") && both.contains("runtime:"), "\(both)")
+            #expect(jobs.containerNames.isEmpty, "a refused request made a container")
+            // null is the same as leaving a field out, and safeToRestart asks nothing this scheduler does not keep.
+            let name = try await client.submit(#"{"node":null,"runtime":null,"failurePolicy":null,"runAsUser":null,"safeToRestart":true}"#)
+            #expect(jobs.containerNames == [name])
+            // Radix's document has no null timestamps on a pod: an unknown one is left out (a job's are null).
+            try await client.waitFor(name, toBe: ["Running"])
+            let running = try await client.status(of: name)
+            let pod = try #require((running["podStatuses"] as? [[String: Any]])?.first)
+            #expect(pod["startTime"] is String && pod.keys.contains("endTime") == false, "\(pod)")
+            #expect(running["ended"] is NSNull)
+        }
+    }
+
     @Test func aTimeLimitOverTheContractsMaximumIs422() async throws {
         let jobs = InMemoryJobRuntime(clock: WallClock())
         try await APIFixture(runtime: .inMemory(jobs)).run { client in
