@@ -35,7 +35,7 @@ mirror=${DEBIAN_MIRROR:-}
 if [ -z "$mirror" ]; then
     mirror=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\).*/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -n 1 || true)
     [ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && $2 !~ /security/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)
-    mirror=${mirror:-http://deb.debian.org/debian}
+    [ -n "$mirror" ] || { echo "build-base-images: no apt mirror in /etc/apt/sources.list(.d); set DEBIAN_MIRROR to one" >&2; exit 1; }
 fi
 
 # What a Swift build needs from Debian (the official swift:*-bookworm images install about the same),

@@ -98,7 +98,7 @@ struct RequestErrorTests {
     @Test func anImageIsRefusedWith400() async throws {
         let jobs = InMemoryJobRuntime(clock: WallClock())
         try await APIFixture(runtime: .inMemory(jobs)).run { client in
-            let message = try await client.request(.post, "/api/v1/jobs", json: #"{"image":"docker.io/library/alpine:3"}"#).expectFailure(400, "BadRequest")
+            let message = try await client.request(.post, "/api/v1/jobs", json: #"{"image":"images.example/library/alpine:3"}"#).expectFailure(400, "BadRequest")
             #expect(message.contains("image cannot be chosen") && message.contains(TestEngine.image), "\(message)")
             // null is the same as leaving it out.
             let name = try await client.submit(#"{"image":null}"#)

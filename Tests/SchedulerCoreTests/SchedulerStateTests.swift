@@ -255,7 +255,7 @@ struct SchedulerStateTests {
         guard case .observeAll(let ticket) = state.handle(.connected, now: Self.t0).actions.first else {
             Issue.record("a connection reconciles"); return
         }
-        #expect(state.engineConnected)
+        #expect(!state.engineConnected, "not in step with the runtime before the listing is applied")
         check(state.beginSubmission("new"))  // created meanwhile, not answered yet
         _ = submit("newer")                     // accepted after the listing started
         let lost = state.handle(.disconnected("gone"), now: Self.t0)
@@ -263,10 +263,29 @@ struct SchedulerStateTests {
         #expect(!state.engineConnected)
         check(state.handle(.disconnected("still gone"), now: Self.t0).reports.isEmpty, "reported once")
         _ = state.reconciled([], ticket: ticket, now: Self.t0)
+        #expect(!state.engineConnected, "the events were lost meanwhile")
         #expect(state.status(of: "old") == nil, "gone from the runtime")
         #expect(state.status(of: "newer") != nil, "applied after the listing began")
         _ = state.submissionCreated(Self.job("new", .created), now: Self.t0)
         #expect(state.status(of: "new") != nil)
+    }
+
+    @Test mutating func theIndexFollowsTheRuntimeOnlyOnceAListingAfterTheConnectionIsApplied() {
+        guard case .observeAll(let first) = state.handle(.connected, now: Self.t0).actions.first else {
+            Issue.record("a connection reconciles"); return
+        }
+        #expect(!state.engineConnected)
+        // The listing fails: it is tried again a second later, and only its success puts the index in step.
+        let failed = state.reconcileFailed(ticket: first, now: Self.t0)
+        #expect(Self.timer(failed) == [Self.t0.addingTimeInterval(1)])
+        check(Self.work(state.tick(now: Self.t0.addingTimeInterval(0.5))) == [])
+        guard case .observeAll(let second) = Self.work(state.tick(now: Self.t0.addingTimeInterval(1))).first else {
+            Issue.record("the listing is tried again"); return
+        }
+        _ = state.reconciled([], ticket: first, now: Self.t0)
+        #expect(!state.engineConnected, "an older listing does not count")
+        _ = state.reconciled([], ticket: second, now: Self.t0)
+        #expect(state.engineConnected)
     }
 
     @Test mutating func aHalfMadeSubmissionThisProcessIsMakingIsKept() {

@@ -75,6 +75,13 @@ extension SchedulerState {
         apply(observation, ticket: takeTicket(), now: now, &effects)
     }
 
+    /// Lists the runtime anew; until that listing is applied the index is not in step with the runtime.
+    mutating func askForReconcile(_ effects: inout SchedulerEffects) {
+        let ticket = takeTicket()
+        pendingReconcile = ticket
+        effects.actions.append(.observeAll(ticket: ticket))
+    }
+
     /// Starts an accepted job: created, complete, not stopped, and not started by this process before.
     mutating func startIfAccepted(_ name: String, _ effects: inout SchedulerEffects) {
         guard let record = records[name], record.observation.runState == .created, record.observation.engineError.isEmpty,

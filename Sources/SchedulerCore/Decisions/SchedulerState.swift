@@ -19,8 +19,15 @@ public struct SchedulerState: Sendable {
     /// Between the SIGTERM of a stop and the SIGKILL.
     public let stopGracePeriod: Duration
 
-    /// Whether the runtime's events flow (so the statuses follow the runtime).
-    public internal(set) var engineConnected = false
+    /// Whether the runtime's events flow, and the index was rebuilt after they (re)connected: only
+    /// then do the statuses follow the runtime.
+    public var engineConnected: Bool { eventsFlow && pendingReconcile == nil }
+    var eventsFlow = false
+    /// The reconcile asked for when events (re)connected, until it is applied: changes made while no
+    /// events flowed are missing from the index until then.
+    var pendingReconcile: UInt64?
+    /// When a reconcile that failed is tried again.
+    var reconcileRetry: Date?
     /// Changes whenever any job's status does: what a reader made of the statuses can be kept until then.
     public internal(set) var revision: UInt64 = 0
 
@@ -44,6 +51,8 @@ public struct SchedulerState: Sendable {
     /// Transport failures of one start that are retried, and the wait before the first retry (doubled each time).
     static let startAttempts = 5
     static let firstStartRetryDelay: TimeInterval = 0.5
+    /// How long after a failed reconcile it is tried again.
+    static let reconcileRetryDelay: TimeInterval = 1
 
     public init(historyLimit: Int, stopGracePeriod: Duration) {
         self.historyLimit = historyLimit
@@ -157,6 +166,7 @@ public struct SchedulerState: Sendable {
             apply(observation, ticket: ticket, now: now, &effects)
             if !launching.contains(name) { startIfAccepted(name, &effects) }
         }
+        if let pending = pendingReconcile, ticket >= pending { pendingReconcile = nil }
         effects.reports.append(.reconciled(jobs: records.count))
         finish(&effects)
         return effects
@@ -188,11 +198,13 @@ public struct SchedulerState: Sendable {
         switch event {
         case .connected, .reconnected:
             // Changes made while no events flowed are only seen in a fresh list.
-            engineConnected = true
-            effects.actions.append(.observeAll(ticket: takeTicket()))
+            eventsFlow = true
+            askForReconcile(&effects)
         case .disconnected(let reason):
-            if engineConnected { effects.reports.append(.engineLost(reason: reason)) }
-            engineConnected = false
+            if eventsFlow { effects.reports.append(.engineLost(reason: reason)) }
+            eventsFlow = false
+            pendingReconcile = nil
+            reconcileRetry = nil
         case .jobChanged(let name):
             effects.actions.append(.observe(name: name, ticket: takeTicket()))
         case .jobStarted(let name, let time):
@@ -228,6 +240,14 @@ public struct SchedulerState: Sendable {
         return effects
     }
 
+    /// The runtime could not be listed for a reconcile: it is tried again shortly, while events flow.
+    public mutating func reconcileFailed(ticket: UInt64, now: Date) -> SchedulerEffects {
+        var effects = SchedulerEffects()
+        if eventsFlow, pendingReconcile == ticket { reconcileRetry = now.addingTimeInterval(Self.reconcileRetryDelay) }
+        finish(&effects)
+        return effects
+    }
+
     /// A stop or kill returned (done or failed): the job's state tells which.
     public mutating func endFinished(_ name: String) -> SchedulerEffects {
         var effects = SchedulerEffects()
@@ -243,6 +263,10 @@ public struct SchedulerState: Sendable {
     public mutating func tick(now: Date) -> SchedulerEffects {
         var effects = SchedulerEffects()
         armedWakeUp = nil
+        if let retry = reconcileRetry, retry <= now {
+            reconcileRetry = nil
+            askForReconcile(&effects)
+        }
         for (name, record) in records {
             if let deadline = record.deadline, deadline <= now { deadlineReached(name, &effects) }
             if let retry = record.startRetry, !retry.awaitingObservation, retry.due <= now {
@@ -254,9 +278,9 @@ public struct SchedulerState: Sendable {
         return effects
     }
 
-    /// When the clock next matters: the earliest deadline or start retry.
+    /// When the clock next matters: the earliest deadline, start retry or reconcile retry.
     public var nextWakeUp: Date? {
-        var earliest: Date?
+        var earliest = reconcileRetry
         for record in records.values {
             for date in [record.deadline, record.startRetry.flatMap { $0.awaitingObservation ? nil : $0.due }] {
                 if let date, earliest == nil || date < earliest! { earliest = date }

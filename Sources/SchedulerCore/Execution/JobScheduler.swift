@@ -59,7 +59,8 @@ public final class JobScheduler: Service, Sendable {
         state.withLock { $0.status(of: name) }
     }
 
-    /// Whether the scheduler follows the runtime's events.
+    /// Whether the scheduler follows the runtime: its events flow, and the index was rebuilt since they
+    /// (re)connected.
     public var engineConnected: Bool {
         state.withLock { $0.engineConnected }
     }
@@ -218,8 +219,9 @@ public final class JobScheduler: Service, Sendable {
                 let observations = try await runtime.observeAll(selector: selector)
                 decide { state, now in ((), state.reconciled(observations, ticket: ticket, now: now)) }
             } catch {
-                logger.warning("reconcile failed", metadata: ["error": "\(error)"])
+                logger.warning("reconcile failed; trying again", metadata: ["error": "\(error)"])
                 metrics.engineErrors.increment()
+                decide { state, now in ((), state.reconcileFailed(ticket: ticket, now: now)) }
             }
         case .armTimer(let wakeUp):
             timer.arm(at: wakeUp)
