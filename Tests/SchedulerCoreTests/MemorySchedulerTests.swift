@@ -13,12 +13,12 @@ struct MemoryScheduler {
     let configuration: SchedulerConfiguration
     let scheduler: JobScheduler
 
-    init(timeLimitSeconds: Int = 120, backoffLimit: Int = 0, historyLimit: Int = 10, stopGracePeriod: Duration = .seconds(30),
-         runtime: InMemoryJobRuntime? = nil, clock: ManualClock = ManualClock()) {
+    init(timeLimitSeconds: Int = 120, backoffLimit: Int = 0, failurePolicy: FailurePolicy? = nil, historyLimit: Int = 10,
+         stopGracePeriod: Duration = .seconds(30), runtime: InMemoryJobRuntime? = nil, clock: ManualClock = ManualClock()) {
         self.clock = clock
         self.runtime = runtime ?? InMemoryJobRuntime(clock: clock)
         let job = ResolvedJob(name: "work", image: "busybox", schedulerPort: 8000, payloadPath: "/args",
-                              timeLimitSeconds: timeLimitSeconds, backoffLimit: backoffLimit)
+                              timeLimitSeconds: timeLimitSeconds, backoffLimit: backoffLimit, failurePolicy: failurePolicy)
         configuration = SchedulerConfiguration(applicationName: "memory", job: job, historyLimit: historyLimit,
                                                stopGracePeriod: stopGracePeriod)
         var logger = Logger(label: "memory-scheduler")
@@ -29,7 +29,7 @@ struct MemoryScheduler {
     /// The same runtime and clock, with a new scheduler process.
     func restarted(historyLimit: Int? = nil) -> MemoryScheduler {
         MemoryScheduler(timeLimitSeconds: configuration.job.timeLimitSeconds, backoffLimit: configuration.job.backoffLimit,
-                        historyLimit: historyLimit ?? configuration.historyLimit, stopGracePeriod: configuration.stopGracePeriod,
+                        failurePolicy: configuration.job.failurePolicy, historyLimit: historyLimit ?? configuration.historyLimit, stopGracePeriod: configuration.stopGracePeriod,
                         runtime: runtime, clock: clock)
     }
 
@@ -204,6 +204,78 @@ struct MemorySchedulerTests {
         try await second.running {
             #expect(Set(second.scheduler.jobs().map(\.name)) == Set(names.suffix(2)))
             try await eventually("the older containers are removed") { second.runtime.containerNames == Set(names.suffix(2)) }
+        }
+    }
+
+    static let policy = FailurePolicy(rules: [
+        FailurePolicyRule(action: .failJob, onExitCodes: ExitCodeRequirement(operator: .in, values: [42])),
+        FailurePolicyRule(action: .ignore, onExitCodes: ExitCodeRequirement(operator: .in, values: [7])),
+    ])
+
+    /// Waits until the job's container runs its `starts`-th run.
+    func waitForRun(_ memory: MemoryScheduler, _ name: String, _ starts: Int) async throws {
+        try await eventually("\(name) runs for the \(starts). time") {
+            let container = memory.runtime.container(name)
+            return container?.starts == starts && container?.runState == .running
+        }
+    }
+
+    @Test func failedAttemptsAreRetriedByTheirExitCodeEachRecordedFirst() async throws {
+        let memory = MemoryScheduler(backoffLimit: 1, failurePolicy: Self.policy)
+        try await memory.running {
+            let job = try await memory.scheduler.submit(JobRequest())
+            // (The clock moves between runs, as an engine's does: a run is known by its start and end.)
+            try await waitForRun(memory, job.name, 1)
+            memory.clock.advance(by: 1)
+            memory.runtime.exit(job.name, code: 7)   // ignored: retried, not counted
+            try await waitForRun(memory, job.name, 2)
+            memory.clock.advance(by: 1)
+            memory.runtime.exit(job.name, code: 1)   // counted: the one retry the backoff limit allows
+            try await waitForRun(memory, job.name, 3)
+            #expect(memory.runtime.attempts(of: job.name).map(\.counted) == [false, true])
+            memory.clock.advance(by: 1)
+            memory.runtime.exit(job.name, code: 1)
+            let failed = try await memory.waitFor(job.name, .failed)
+            #expect(failed.failed == 3)
+            #expect(failed.podStatuses.map(\.exitCode) == [7, 1, 1])
+            #expect(memory.runtime.container(job.name)?.starts == 3)
+        }
+    }
+
+    @Test func aFailJobExitCodeEndsTheJobWhateverItsBackoffLimit() async throws {
+        let memory = MemoryScheduler(backoffLimit: 5, failurePolicy: Self.policy)
+        try await memory.running {
+            let job = try await memory.scheduler.submit(JobRequest())
+            try await waitForRun(memory, job.name, 1)
+            memory.runtime.exit(job.name, code: 42)
+            let failed = try await memory.waitFor(job.name, .failed)
+            #expect(failed.failed == 1)
+            #expect(memory.runtime.attempts(of: job.name).isEmpty)
+            #expect(memory.runtime.container(job.name)?.starts == 1)
+        }
+    }
+
+    @Test func aRetryRecordedByAProcessThatDiedIsStartedOnceByTheNext() async throws {
+        let first = MemoryScheduler(backoffLimit: 2)
+        var name = ""
+        try await first.running {
+            name = try await first.scheduler.submit(JobRequest()).name
+            try await waitForRun(first, name, 1)
+        }
+        // The job failed, and the dead scheduler had recorded the attempt but not started it again.
+        first.runtime.exit(name, code: 3)
+        let container = try #require(first.runtime.container(name))
+        try await first.runtime.recordAttempt(JobAttempt(index: 0, exitCode: 3, startedAt: container.startedAt,
+                                                         finishedAt: container.finishedAt, counted: true),
+                                              name: name, selector: first.configuration.selector)
+        let second = first.restarted()
+        try await second.running {
+            try await waitForRun(second, name, 2)
+            #expect(second.runtime.attempts(of: name).count == 1, "the attempt was recorded twice")
+            second.runtime.exit(name, code: 0)
+            let done = try await second.waitFor(name, .succeeded)
+            #expect(done.failed == 1)
+            #expect(done.podStatuses.map(\.exitCode) == [3, 0])
         }
     }
 

@@ -108,8 +108,42 @@ struct SchedulerEngineTests {
             let done = try await harness.waitFor(job.name, [.succeeded, .failed])
             #expect(done.state == .failed)
             #expect(done.failed == 3)
-            #expect(done.podStatuses.first?.restartCount == 2)
+            #expect(done.podStatuses.map(\.exitCode) == [4, 4, 4])
+            #expect(done.podStatuses.last?.restartCount == 2)
         }
+    }
+
+    @Test func theFailurePolicyDecidesRetriesByExitCode() async throws {
+        // The first run exits 7 (ignored by the policy), the second 1 (counted: the one retry allowed),
+        // the third succeeds; a run that exits 42 fails the job at once.
+        let script = #"[ "$QUICK_FAIL" = 1 ] && exit 42; n=$(cat /tmp/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > /tmp/n; [ $n -eq 1 ] && exit 7; [ $n -eq 2 ] && exit 1; exit 0"#
+        let policy = FailurePolicy(rules: [
+            FailurePolicyRule(action: .failJob, onExitCodes: ExitCodeRequirement(operator: .in, values: [42])),
+            FailurePolicyRule(action: .ignore, onExitCodes: ExitCodeRequirement(operator: .in, values: [7])),
+        ])
+        let harness = try await SchedulerHarness(script: script, backoffLimit: 1, failurePolicy: policy)
+        do {
+            let job = try await harness.scheduler.submit(JobRequest())
+            let done = try await harness.waitFor(job.name, [.succeeded, .failed])
+            #expect(done.state == .succeeded, "\(done)")
+            #expect(done.failed == 2)
+            #expect(done.podStatuses.map(\.exitCode) == [7, 1, 0])
+            // Each retried attempt is recorded in the engine, and goes with the job.
+            let records = try await SchedulerHarness.engine.listVolumes(labels: ["radix-app=\(harness.applicationName)", "radix-attempt"])
+            #expect(Set(records.compactMap { $0.labels["radix-attempt-exit-code"] }) == ["7", "1"])
+            try await harness.scheduler.delete(named: job.name)
+            #expect(try await SchedulerHarness.engine.listVolumes(labels: ["radix-app=\(harness.applicationName)"]).isEmpty)
+
+            let quick = try await harness.scheduler.submit(JobRequest(variables: ["QUICK_FAIL": "1"]))
+            let failed = try await harness.waitFor(quick.name, [.succeeded, .failed])
+            #expect(failed.state == .failed)
+            #expect(failed.failed == 1)
+            #expect(failed.podStatuses.map(\.exitCode) == [42])
+        } catch {
+            await harness.finish()
+            throw error
+        }
+        await harness.finish()
     }
 
     @Test func aRetryCanSucceed() async throws {

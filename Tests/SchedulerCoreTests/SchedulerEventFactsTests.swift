@@ -45,11 +45,13 @@ struct SchedulerEventFactsTests {
             _ = try await harness.waitForImageID(accepted.name)
             _ = try await harness.waitFor(accepted.name, [.running])
             gate.close()
-            // The first attempt exits 3 and the engine retries: held inspections leave the job Running.
-            try await waitUntil("the engine retried the job") {
-                (try? await SchedulerHarness.engine.inspectContainer(accepted.name).restartCount) ?? 0 >= 1
+            // The first attempt exits 3 with a retry left: its event alone does not end the job (the
+            // retry waits for the inspection, held here).
+            try await waitUntil("the first attempt exited") {
+                (try? await SchedulerHarness.engine.inspectContainer(accepted.name).state.status) == .exited
             }
-            #expect(try await harness.scheduler.job(named: accepted.name).state == .running)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try harness.scheduler.job(named: accepted.name).state == .running)
             gate.open()
             let done = try await harness.waitFor(accepted.name, [.succeeded, .failed])
             #expect(done.state == .failed)
@@ -121,6 +123,9 @@ struct SlowInspectionRuntime: JobRuntime {
     func start(name: String) async throws { try await base.start(name: name) }
     func observeAll(selector: JobSelector) async throws -> [JobObservation] { try await base.observeAll(selector: selector) }
     func recordStopRequest(name: String, selector: JobSelector) async throws { try await base.recordStopRequest(name: name, selector: selector) }
+    func recordAttempt(_ attempt: JobAttempt, name: String, selector: JobSelector) async throws {
+        try await base.recordAttempt(attempt, name: name, selector: selector)
+    }
     func stop(name: String, gracePeriod: Duration) async throws { try await base.stop(name: name, gracePeriod: gracePeriod) }
     func kill(name: String) async throws { try await base.kill(name: name) }
     func remove(name: String, selector: JobSelector) async throws { try await base.remove(name: name, selector: selector) }

@@ -19,7 +19,7 @@ struct SchedulerHarness {
     let events: Task<Void, Never>
 
     init(script: String, payloadPath: String? = "/args", timeLimitSeconds: Int = 120, backoffLimit: Int = 0,
-         historyLimit: Int = 10, stopGracePeriod: Duration = .seconds(2), applicationName: String? = nil,
+         failurePolicy: FailurePolicy? = nil, historyLimit: Int = 10, stopGracePeriod: Duration = .seconds(2), applicationName: String? = nil,
          network: String? = nil, ports: [PortDefinition] = [], resources: ResourceRequirements = ResourceRequirements(),
          engine: DockerEngineClient = SchedulerHarness.engine, logger: Logger? = nil,
          wrapRuntime: (DockerJobRuntime) -> any JobRuntime = { $0 }) async throws {
@@ -27,7 +27,7 @@ struct SchedulerHarness {
         self.applicationName = applicationName ?? "t-\(UUID().uuidString.prefix(8).lowercased())"
         let job = ResolvedJob(name: "work", image: Self.image, schedulerPort: 8000, payloadPath: payloadPath, ports: ports,
                               variables: ["FROM_CONFIG": "config"], resources: resources, timeLimitSeconds: timeLimitSeconds, backoffLimit: backoffLimit,
-                              command: ["sh", "-c", script])
+                              command: ["sh", "-c", script], failurePolicy: failurePolicy)
         configuration = SchedulerConfiguration(applicationName: self.applicationName, job: job, historyLimit: historyLimit,
                                                network: network, stopGracePeriod: stopGracePeriod)
         runtime = DockerJobRuntime(client: engine)

@@ -142,6 +142,60 @@ struct SchedulerStateTests {
         #expect(state.revision != before)
     }
 
+    // MARK: - Retries
+
+    @Test mutating func aFailedAttemptIsRecordedThenStartedAgainEachStepOnce() throws {
+        _ = submit("a", backoff: 1)
+        _ = state.observed("a", Self.job("a", .running, backoff: 1), ticket: state.takeTicket(), now: Self.t0)
+        let failed = Self.job("a", .exited, finished: 5, exit: 3, backoff: 1)
+        let exit = state.observed("a", failed, ticket: state.takeTicket(), now: Self.t0)
+        guard case .recordAttempt("a", let attempt) = Self.work(exit).first else { Issue.record("the attempt is recorded first: \(exit)"); return }
+        #expect(attempt.index == 0 && attempt.exitCode == 3 && attempt.counted)
+        #expect(state.status(of: "a")?.state == .running, "a retry is due")
+        check(Self.work(state.observed("a", failed, ticket: state.takeTicket(), now: Self.t0)) == [], "recorded twice")
+        check(Self.work(state.attemptRecorded(attempt, name: "a", now: Self.t0)) == [.start(name: "a", attempt: 0)])
+        check(Self.work(state.observed("a", failed, ticket: state.takeTicket(), now: Self.t0)) == [], "started twice")
+        // The second run fails too: with a backoff limit of 1 that is the end.
+        _ = state.observed("a", Self.job("a", .running, started: 6, backoff: 1), ticket: state.takeTicket(), now: Self.t0)
+        check(Self.work(state.observed("a", Self.job("a", .exited, started: 6, finished: 8, exit: 3, backoff: 1),
+                                       ticket: state.takeTicket(), now: Self.t0)) == [])
+        let status = try #require(state.status(of: "a"))
+        #expect(status.state == .failed)
+        #expect(status.failed == 2)
+        #expect(status.podStatuses.count == 2)
+    }
+
+    @Test mutating func aRetryRecordedBeforeTheSchedulerDiedIsStartedOnce() {
+        var exited = Self.job("a", .exited, finished: 5, exit: 3, backoff: 2)
+        exited.attempts = [JobAttempt(index: 0, exitCode: 3, startedAt: exited.startedAt, finishedAt: exited.finishedAt, counted: true)]
+        check(Self.work(state.reconciled([exited], ticket: state.takeTicket(), now: Self.t0)) == [.start(name: "a", attempt: 0)])
+        #expect(state.status(of: "a")?.state == .running)
+        // A single reading leaves the records out: the scheduler's own knowledge of them holds.
+        exited.attempts = []
+        check(Self.work(state.observed("a", exited, ticket: state.takeTicket(), now: Self.t0)) == [])
+        #expect(state.status(of: "a")?.podStatuses.count == 1)
+    }
+
+    @Test mutating func aStopBetweenAttemptsEndsTheJobWithoutARetry() throws {
+        _ = submit("a", backoff: 3)
+        let exit = state.observed("a", Self.job("a", .exited, finished: 5, exit: 3, backoff: 3), ticket: state.takeTicket(), now: Self.t0)
+        guard case .recordAttempt("a", let attempt) = Self.work(exit).first else { Issue.record("a retry is decided"); return }
+        #expect(try state.stopNeedsRecording("a") == nil)
+        _ = try state.stopRecorded("a", now: Self.t0)
+        #expect(state.status(of: "a")?.state == .stopped)
+        check(Self.work(state.attemptRecorded(attempt, name: "a", now: Self.t0)) == [], "a stopped job was started again")
+    }
+
+    @Test mutating func aRecordThatFailedIsDecidedAnew() {
+        _ = submit("a", backoff: 1)
+        let failed = Self.job("a", .exited, finished: 5, exit: 3, backoff: 1)
+        _ = state.observed("a", failed, ticket: state.takeTicket(), now: Self.t0)
+        guard case .observe("a", let ticket) = Self.work(state.attemptRecordFailed("a")).first else { Issue.record("read again"); return }
+        guard case .recordAttempt("a", _) = Self.work(state.observed("a", failed, ticket: ticket, now: Self.t0)).first else {
+            Issue.record("recorded again"); return
+        }
+    }
+
     // MARK: - Stopping
 
     @Test mutating func aStopIsRecordedBeforeItIsCarriedOutAndSentOnce() throws {

@@ -92,6 +92,7 @@ public enum JobLaunchFactory {
             exposedPorts: job.ports.map(\.port),
             timeLimitSeconds: timeLimit,
             backoffLimit: backoffLimit,
+            failurePolicy: job.failurePolicy,
             payload: request.payload.map { PayloadFile(directory: job.payloadPath!, bytes: Array($0.utf8)) }
         )
     }

@@ -20,6 +20,13 @@ struct JobRecord: Sendable {
         var awaitingObservation = false
     }
 
+    /// `known` with the attempts of `found` it lacks, in the order they were made.
+    static func merged(_ known: [JobAttempt], _ found: [JobAttempt]) -> [JobAttempt] {
+        guard !found.isEmpty else { return known }
+        let indices = Set(known.map(\.index))
+        return (known + found.filter { !indices.contains($0.index) }).sorted { $0.index < $1.index }
+    }
+
     init(observation: JobObservation, ticket: UInt64) {
         self.observation = observation
         self.status = JobStatusDerivation.status(of: observation)

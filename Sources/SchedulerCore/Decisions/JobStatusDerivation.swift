@@ -7,7 +7,8 @@ public enum JobStatusDerivation {
     public static let deadlineExceeded = "DeadlineExceeded"
 
     public static func status(of job: JobObservation, deadlineKilled: Bool = false) -> JobStatus {
-        let failedAttempts = failedAttempts(of: job)
+        let decision = RetryDecision.decide(job, attempts: job.attempts, deadlineKilled: deadlineKilled)
+        let failedAttempts = failedAttempts(of: job, decision: decision)
         var state: JobState
         var message: String?
         var reason: String?
@@ -30,8 +31,14 @@ public enum JobStatusDerivation {
             message = job.stopRequested ? "stop requested; waiting for the job to exit" : nil
             replica = .running
         case .restarting:
+            // (An engine's own restart policy: containers made before the scheduler decided retries.)
             state = job.stopRequested ? .stopping : .running
             message = "attempt \(failedAttempts) of \(job.backoffLimit + 1) failed with exit code \(job.exitCode); retrying"
+            replica = .failing
+        case .exited where decision.retries:
+            state = .running
+            message = "attempt \(failedAttempts) failed with exit code \(job.exitCode); retrying"
+            reason = job.oomKilled ? "OOMKilled" : "Error"
             replica = .failing
         case .exited, .dead:
             if job.stopRequested {
@@ -54,43 +61,63 @@ public enum JobStatusDerivation {
                     message = "the job ran out of memory (exit code \(job.exitCode))"
                 } else {
                     reason = "Error"
-                    message = "the job failed with exit code \(job.exitCode)"
-                        + (job.backoffLimit > 0 ? " after \(failedAttempts) attempts" : "")
+                    let policy = job.failurePolicy?.action(forExitCode: job.exitCode) == .failJob ? " (its failure policy fails it at once)" : ""
+                    message = "the job failed with exit code \(job.exitCode)" + (failedAttempts > 1 ? " after \(failedAttempts) attempts" : "") + policy
                 }
             }
         }
 
-        let started = job.runState == .created ? nil : job.startedAt
+        let current = job.runState == .created ? nil : job.startedAt
+        let attempts = job.attempts.sorted { $0.index < $1.index }
+        // The first attempt's start, once there were retries (the container's own is its latest).
+        let started = attempts.first?.startedAt ?? current
         let ended = state.isTerminal ? (job.finishedAt ?? (job.runState == .created ? job.created : nil)) : nil
-        let pod = PodStatus(
-            name: job.name,
-            created: job.created,
-            startTime: started,
-            endTime: job.runState == .created ? nil : (job.runState == .running || job.runState == .paused ? nil : job.finishedAt),
-            containerStarted: started,
-            replicaState: replica,
-            statusMessage: message,
-            restartCount: job.restartCount,
-            image: job.image,
-            imageId: job.imageID,
-            podIndex: 0,
-            exitCode: (job.runState == .exited || job.runState == .dead || job.runState == .restarting) ? job.exitCode : nil,
-            reason: reason
-        )
-        let updated = [job.created, started, job.finishedAt].compactMap { $0 }.max()
+        var pods = attempts.map { attempt in
+            PodStatus(name: job.name, created: job.created, startTime: attempt.startedAt, endTime: attempt.finishedAt,
+                      containerStarted: attempt.startedAt, replicaState: .failed,
+                      statusMessage: "attempt \(attempt.index + 1) failed with exit code \(attempt.exitCode)"
+                          + (attempt.counted ? "" : " (not counted: its failure policy ignores it)"),
+                      restartCount: attempt.index, image: job.image, imageId: job.imageID, podIndex: attempt.index,
+                      exitCode: attempt.exitCode, reason: attempt.oomKilled ? "OOMKilled" : "Error")
+        }
+        if case .retryRecorded = decision {
+            // The current run is the last recorded attempt, its retry not started yet.
+        } else {
+            let index = (attempts.last?.index ?? -1) + 1
+            pods.append(PodStatus(
+                name: job.name,
+                created: job.created,
+                startTime: current,
+                endTime: job.runState == .created ? nil : (job.runState == .running || job.runState == .paused ? nil : job.finishedAt),
+                containerStarted: current,
+                replicaState: replica,
+                statusMessage: message,
+                restartCount: job.restartCount + index,
+                image: job.image,
+                imageId: job.imageID,
+                podIndex: index,
+                exitCode: (job.runState == .exited || job.runState == .dead || job.runState == .restarting) ? job.exitCode : nil,
+                reason: reason
+            ))
+        }
+        let updated = [job.created, current, job.finishedAt].compactMap { $0 }.max()
         return JobStatus(name: job.name, jobId: job.jobId, created: job.created, started: started, ended: ended,
-                         updated: updated, state: state, message: message, failed: failedAttempts, podStatuses: [pod])
+                         updated: updated, state: state, message: message, failed: failedAttempts, podStatuses: pods)
     }
 
-    /// Each engine restart follows a failed attempt; a final non-zero exit is one more.
-    static func failedAttempts(of job: JobObservation) -> Int {
-        switch job.runState {
-        case .exited, .dead:
-            job.restartCount + ((job.exitCode != 0 || job.runState == .dead) && !job.stopRequested ? 1 : 0)
+    /// Every recorded attempt failed; so did an engine restart's (older containers); and so did the
+    /// current run if it failed and is not recorded yet.
+    static func failedAttempts(of job: JobObservation, decision: RetryDecision) -> Int {
+        let earlier = job.restartCount + job.attempts.count
+        switch (job.runState, decision) {
+        case (_, .retryRecorded):
+            return earlier
+        case (.exited, _), (.dead, _):
+            return earlier + ((job.exitCode != 0 || job.runState == .dead) && !job.stopRequested ? 1 : 0)
         default:
             // The engine counts a restart as soon as it decides on it, so while restarting (and
             // while running again) every failed attempt is already counted.
-            job.restartCount
+            return earlier
         }
     }
 

@@ -9,6 +9,8 @@ public enum SchedulerAction: Sendable, Hashable {
     case stop(name: String, gracePeriod: Duration)
     /// End the job at once, with no retry after (its deadline passed).
     case kill(name: String)
+    /// Record a failed attempt in the runtime; once it is recorded, the container is started again.
+    case recordAttempt(name: String, attempt: JobAttempt)
     /// Remove the job and everything recorded for it.
     case remove(name: String)
     /// Read one job from the runtime; the observation comes back under `ticket`.
@@ -30,6 +32,8 @@ public enum SchedulerReport: Sendable, Equatable {
     case stopRequested(name: String)
     /// The job ran into its time limit and is being killed.
     case deadlineReached(name: String, timeLimitSeconds: Int)
+    /// A failed attempt is tried again (`counted` against the backoff limit, or ignored by the failure policy).
+    case retryDecided(name: String, attempt: JobAttempt)
     /// A start lost to a transport failure will be tried again at `at`.
     case startRetryScheduled(name: String, attempt: Int, at: Date)
     /// A container whose submission never completed is being removed.

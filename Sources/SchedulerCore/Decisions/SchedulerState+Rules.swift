@@ -19,8 +19,10 @@ extension SchedulerState {
         let previous = records[name]
         var record = previous ?? JobRecord(observation: observation, ticket: ticket)
         var observation = observation
-        // A stop request is only ever added, and our own record of it may be ahead of an observation made earlier.
+        // A stop request and recorded attempts are only ever added, and our own record of them may be
+        // ahead of an observation made earlier (and single readings leave them out).
         observation.stopRequested = observation.stopRequested || (previous?.observation.stopRequested ?? false)
+        observation.attempts = JobRecord.merged(previous?.observation.attempts ?? [], observation.attempts)
         record.observation = observation
         record.ticket = ticket
         store(record)
@@ -30,6 +32,7 @@ extension SchedulerState {
             effects.reports.append(.jobChanged(name: name, previous: previous?.status.state, status: status,
                                                observation: observation, activeJobs: runningCount))
         }
+        retryIfDecided(observation, deadlineKilled: record.deadlineKilled, &effects)
         if status.state.isTerminal {
             records[name]?.deadline = nil
             records[name]?.startRetry = nil
@@ -40,6 +43,25 @@ extension SchedulerState {
             if observation.stopRequested && [.running, .restarting, .paused].contains(observation.runState) {
                 end(name, .stop, &effects)
             }
+        }
+    }
+
+    /// A failed exit the decisions retry: the attempt is recorded first, then the container started
+    /// again; each step once.
+    mutating func retryIfDecided(_ observation: JobObservation, deadlineKilled: Bool, _ effects: inout SchedulerEffects) {
+        let name = observation.name
+        switch RetryDecision.decide(observation, attempts: observation.attempts, deadlineKilled: deadlineKilled) {
+        case .retry(let attempt):
+            guard retries[name] != .recording(attempt: attempt.index) else { return }
+            retries[name] = .recording(attempt: attempt.index)
+            effects.actions.append(.recordAttempt(name: name, attempt: attempt))
+            effects.reports.append(.retryDecided(name: name, attempt: attempt))
+        case .retryRecorded(let attempt):
+            guard retries[name] != .started(attempt: attempt.index) else { return }
+            retries[name] = .started(attempt: attempt.index)
+            effects.actions.append(.start(name: name, attempt: 0))
+        case .notFailed, .final:
+            if observation.runState != .exited { retries[name] = nil }
         }
     }
 
@@ -64,14 +86,12 @@ extension SchedulerState {
         // Only once an inspection has filled in what events do not carry: a finished job's status is complete.
         guard let record = records[name], record.observation.runState == .running, !record.observation.imageID.isEmpty else { return }
         var observation = record.observation
-        // The runtime retries a non-zero exit while retries are left, unless the job was stopped or
-        // killed at its deadline (the restart policy is removed first).
-        let retryPossible = exitCode != 0 && observation.restartCount < observation.backoffLimit
-            && !observation.stopRequested && !record.deadlineKilled
-        guard !retryPossible else { return }
         observation.runState = .exited
         observation.exitCode = exitCode
         observation.finishedAt = time
+        // A retry needs the runtime's own record of the exit (the inspection brings it); only an end is
+        // applied from the event.
+        guard !RetryDecision.decide(observation, attempts: observation.attempts, deadlineKilled: record.deadlineKilled).retries else { return }
         apply(observation, ticket: takeTicket(), now: now, &effects)
     }
 
@@ -132,6 +152,7 @@ extension SchedulerState {
     mutating func forget(_ name: String, _ reason: SchedulerReport.ForgetReason, _ effects: inout SchedulerEffects) {
         if records.removeValue(forKey: name) != nil { revision &+= 1 }
         startsIssued.remove(name)
+        retries[name] = nil
         forgotten.insert(name)
         effects.reports.append(.jobForgotten(name: name, reason: reason))
     }

@@ -37,6 +37,8 @@ public struct SchedulerState: Sendable {
     /// Jobs this process has asked the runtime to start: a job is started at most once, even if a
     /// stale observation still shows it as never started.
     var startsIssued: Set<String> = []
+    /// Retries under way: the attempt being recorded, or whose retry was started, per job (each sent once).
+    var retries: [String: RetryProgress] = [:]
     /// Jobs with a stop or a kill in flight, so they are not sent twice.
     var ending: [String: Ending] = [:]
     /// Jobs deleted, dropped from history or seen removed: names are never reused, so no later
@@ -47,6 +49,7 @@ public struct SchedulerState: Sendable {
     var armedWakeUp: Date?
 
     enum Ending: Sendable, Equatable { case stop, kill }
+    enum RetryProgress: Sendable, Equatable { case recording(attempt: Int), started(attempt: Int) }
 
     /// Transport failures of one start that are retried, and the wait before the first retry (doubled each time).
     static let startAttempts = 5
@@ -228,6 +231,8 @@ public struct SchedulerState: Sendable {
     /// lost must not run the job a second time.
     public mutating func startFailed(_ name: String, attempt: Int, transient: Bool, now: Date) -> SchedulerEffects {
         var effects = SchedulerEffects()
+        // A retry's start is sent again once a reading shows the job still waiting for it.
+        if case .started = retries[name], transient { retries[name] = nil }
         if transient, attempt + 1 < Self.startAttempts, records[name] != nil {
             let due = now.addingTimeInterval(Self.firstStartRetryDelay * Double(1 << attempt))
             records[name]?.startRetry = JobRecord.StartRetry(attempt: attempt + 1, due: due)
@@ -236,6 +241,26 @@ public struct SchedulerState: Sendable {
             // The runtime's refusal (no such executable) shows in the job's state.
             effects.actions.append(.observe(name: name, ticket: takeTicket()))
         }
+        finish(&effects)
+        return effects
+    }
+
+    /// A failed attempt is recorded in the runtime: the job is started again (unless something changed meanwhile).
+    public mutating func attemptRecorded(_ attempt: JobAttempt, name: String, now: Date) -> SchedulerEffects {
+        var effects = SchedulerEffects()
+        if var observation = records[name]?.observation {
+            observation.attempts = JobRecord.merged(observation.attempts, [attempt])
+            apply(observation, ticket: takeTicket(), now: now, &effects)
+        }
+        finish(&effects)
+        return effects
+    }
+
+    /// A failed attempt could not be recorded: read the job again, and decide anew.
+    public mutating func attemptRecordFailed(_ name: String) -> SchedulerEffects {
+        var effects = SchedulerEffects()
+        retries[name] = nil
+        if records[name] != nil { effects.actions.append(.observe(name: name, ticket: takeTicket())) }
         finish(&effects)
         return effects
     }

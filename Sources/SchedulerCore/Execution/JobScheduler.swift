@@ -96,7 +96,8 @@ public final class JobScheduler: Service, Sendable {
         // The container exists with its payload: the job is accepted and will run even if this
         // process dies now (reconcile starts accepted jobs).
         let observation = JobObservation(name: name, jobId: named.jobId, image: named.image, created: clock.now, runState: .created,
-                                         timeLimitSeconds: named.timeLimitSeconds, backoffLimit: named.backoffLimit)
+                                         timeLimitSeconds: named.timeLimitSeconds, backoffLimit: named.backoffLimit,
+                                         failurePolicy: named.failurePolicy)
         return decide { state, now in state.submissionCreated(observation, now: now) }
     }
 
@@ -198,6 +199,15 @@ public final class JobScheduler: Service, Sendable {
                 logger.warning("could not kill job", metadata: ["jobName": "\(name)", "error": "\(error)"])
             }
             decide { state, _ in ((), state.endFinished(name)) }
+        case .recordAttempt(let name, let attempt):
+            do {
+                try await runtime.recordAttempt(attempt, name: name, selector: selector)
+                decide { state, now in ((), state.attemptRecorded(attempt, name: name, now: now)) }
+            } catch {
+                logger.warning("could not record a failed attempt", metadata: ["jobName": "\(name)", "error": "\(error)"])
+                metrics.engineErrors.increment()
+                decide { state, _ in ((), state.attemptRecordFailed(name)) }
+            }
         case .remove(let name):
             do {
                 try await runtime.remove(name: name, selector: selector)
@@ -265,6 +275,10 @@ public final class JobScheduler: Service, Sendable {
             logger.info("job stop requested", metadata: ["jobName": "\(name)"])
         case .deadlineReached(let name, let timeLimitSeconds):
             logger.info("job reached its time limit", metadata: ["jobName": "\(name)", "timeLimitSeconds": "\(timeLimitSeconds)"])
+        case .retryDecided(let name, let attempt):
+            logger.info("job attempt failed; trying again", metadata: [
+                "jobName": "\(name)", "attempt": "\(attempt.index + 1)", "exitCode": "\(attempt.exitCode)", "counted": "\(attempt.counted)",
+            ])
         case .startRetryScheduled(let name, let attempt, let time):
             logger.info("job start will be tried again", metadata: ["jobName": "\(name)", "attempt": "\(attempt + 1)", "at": "\(time)"])
         case .unfinishedSubmissionDiscarded(let name):

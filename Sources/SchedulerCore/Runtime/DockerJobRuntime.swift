@@ -2,8 +2,9 @@ import DockerEngine
 import Foundation
 
 /// Runs each job as one container on a Docker engine. The container's name and hostname are the job
-/// name; its labels describe the job; a failed attempt is retried by the engine itself (restart
-/// policy `on-failure:backoffLimit`), so retries go on even while the scheduler is down.
+/// name; its labels describe the job. A failed attempt is retried by starting the same container again,
+/// as the scheduler decides from the exit code (the engine's restart policy cannot tell codes apart),
+/// after recording the attempt as a labelled volume.
 public struct DockerJobRuntime: JobRuntime {
     public let client: DockerEngineClient
     /// How many inspections run at once when reading every job.
@@ -55,7 +56,7 @@ public struct DockerJobRuntime: JobRuntime {
                 memoryReservationBytes: launch.memoryReservationBytes,
                 cpuShares: launch.cpuShares,
                 networkMode: network,
-                restartPolicy: launch.backoffLimit > 0 ? .onFailure(maximumRetries: launch.backoffLimit) : .no,
+                restartPolicy: .no,
                 securityOptions: ["no-new-privileges"]
             ),
             network: network.map { .init(name: $0, aliases: [launch.name]) }
@@ -96,8 +97,9 @@ public struct DockerJobRuntime: JobRuntime {
 
     public func observeAll(selector: JobSelector) async throws -> [JobObservation] {
         async let summaries = client.listContainers(all: true, labels: JobLabels.filters(for: selector))
-        async let stopRecords = client.listVolumes(labels: JobLabels.filters(for: selector) + ["\(JobLabels.stopRequest)=true"])
-        let stopped = Set(try await stopRecords.compactMap { $0.labels[JobLabels.jobName] })
+        // The records of stop requests and of failed attempts, in one listing.
+        async let records = client.listVolumes(labels: JobLabels.filters(for: selector))
+        let (stopped, attempts) = Self.records(in: try await records)
         let names = try await summaries.compactMap { $0.labels[JobLabels.jobName] }
         return try await withThrowingTaskGroup(of: JobObservation?.self) { group in
             var results: [JobObservation] = []
@@ -108,7 +110,9 @@ public struct DockerJobRuntime: JobRuntime {
                     do {
                         let details = try await client.inspectContainer(name)
                         if details.state.status == .removing { return nil }
-                        return try await observation(from: details, stopRequested: stopped.contains(name))
+                        var observed = try await observation(from: details, stopRequested: stopped.contains(name))
+                        observed.attempts = (attempts[name] ?? []).sorted { $0.index < $1.index }
+                        return observed
                     } catch DockerEngineError.notFound {
                         return nil  // removed between the list and the inspection
                     }
@@ -121,6 +125,18 @@ public struct DockerJobRuntime: JobRuntime {
             }
             return results
         }
+    }
+
+    /// The jobs with a stop request, and each job's recorded attempts, from the volumes that record them.
+    static func records(in volumes: [VolumeSummary]) -> (stopped: Set<String>, attempts: [String: [JobAttempt]]) {
+        var stopped: Set<String> = []
+        var attempts: [String: [JobAttempt]] = [:]
+        for volume in volumes {
+            guard let job = volume.labels[JobLabels.jobName] else { continue }
+            if volume.labels[JobLabels.stopRequest] == "true" { stopped.insert(job) }
+            if let attempt = JobLabels.attempt(from: volume.labels) { attempts[job, default: []].append(attempt) }
+        }
+        return (stopped, attempts)
     }
 
     private func observation(from details: ContainerDetails, stopRequested: Bool) async throws -> JobObservation {
@@ -161,6 +177,7 @@ public struct DockerJobRuntime: JobRuntime {
             restartCount: details.restartCount,
             timeLimitSeconds: labels[JobLabels.timeLimitSeconds].flatMap(Int.init) ?? 43_200,
             backoffLimit: labels[JobLabels.backoffLimit].flatMap(Int.init) ?? 0,
+            failurePolicy: labels[JobLabels.failurePolicy].flatMap(FailurePolicyLabel.decode),
             stopRequested: stopRequested,
             submissionComplete: submissionComplete
         )
@@ -175,8 +192,17 @@ public struct DockerJobRuntime: JobRuntime {
         ])
     }
 
+    public func recordAttempt(_ attempt: JobAttempt, name: String, selector: JobSelector) async throws {
+        do {
+            try await client.createVolume(name: JobLabels.attemptRecordName(for: name, index: attempt.index),
+                                          labels: JobLabels.labels(for: attempt, job: name, selector: selector))
+        } catch DockerEngineError.conflict {
+            // Recorded already (by a scheduler that died before the retry's start).
+        }
+    }
+
     public func stop(name: String, gracePeriod: Duration) async throws {
-        // No retry after a requested stop, even if the job exits non-zero.
+        // No engine retry after a requested stop (containers made by versions that let the engine retry).
         try? await client.updateRestartPolicy(name, to: .no)
         let seconds = Int((Double(gracePeriod.components.seconds) + Double(gracePeriod.components.attoseconds) / 1e18).rounded(.up))
         try await client.stopContainer(name, timeout: seconds)
@@ -199,9 +225,13 @@ public struct DockerJobRuntime: JobRuntime {
         } catch DockerEngineError.conflict(let message) where message.contains("already in progress") {
             // Another removal of the same job (a concurrent DELETE, or history cleanup) is under way.
         }
-        do {
-            try await client.removeVolume(name: JobLabels.stopRecordName(for: name), force: true)
-        } catch DockerEngineError.notFound {}
+        // The job's records: its stop request and its attempts.
+        let records = try await client.listVolumes(labels: JobLabels.filters(for: selector) + ["\(JobLabels.jobName)=\(name)"])
+        for record in records {
+            do {
+                try await client.removeVolume(name: record.name, force: true)
+            } catch DockerEngineError.notFound {}
+        }
     }
 
     public func events(selector: JobSelector) -> any AsyncSequence<RuntimeEvent, Never> & Sendable {

@@ -4,9 +4,9 @@ import Synchronization
 
 /// A `JobRuntime` that keeps its jobs in memory: the in-memory twin of `DockerJobRuntime`, for tests of
 /// the scheduling logic and the API that need no engine. It behaves as the scheduler relies on an
-/// engine behaving: a job's container is created, started and exits with a code; a failed attempt is
-/// retried up to the job's backoff limit (the restart policy) unless a stop or kill removed it; every
-/// change is an event; stop requests are recorded apart from the container, as volumes are.
+/// engine behaving: a job's container is created, started (again, for a retry) and exits with a code;
+/// every change is an event; stop requests and failed attempts are recorded apart from the container,
+/// as volumes are.
 ///
 /// A job runs until the test ends it (`exit(_:code:)`), and writes what the test gives it
 /// (`write(_:_:to:)`). Faults are scripted: a start lost in transport (`failNextStart`), an engine
@@ -21,12 +21,10 @@ public final class InMemoryJobRuntime: JobRuntime {
         public var finishedAt: Date?
         public var exitCode = 0
         public var restartCount = 0
-        /// The restart policy is in force (a stop or kill removes it).
-        public var retries: Bool
         public var engineError = ""
         /// The payload is fully in place: false for a submission that died half-way.
         public var submissionComplete = true
-        /// How many times it was started, retries by the restart policy not counted.
+        /// How many times it was started, retries included.
         public var starts = 0
         /// The job ignores SIGTERM: a stop ends it only at the end of the grace period.
         public var ignoresTerm = false
@@ -41,6 +39,7 @@ public final class InMemoryJobRuntime: JobRuntime {
     private struct State {
         var containers: [String: Container] = [:]
         var stopRecords: Set<String> = []
+        var attempts: [String: [JobAttempt]] = [:]
         var subscribers: [UUID: AsyncStream<RuntimeEvent>.Continuation] = [:]
         var followers: [UUID: LogFollower] = [:]
         var connected = true
@@ -63,29 +62,24 @@ public final class InMemoryJobRuntime: JobRuntime {
 
     public var containerNames: Set<String> { state.withLock { Set($0.containers.keys) } }
 
-    /// The job's process ends with `code`; the restart policy retries it if it may.
+    /// The job's process ends with `code`.
     public func exit(_ name: String, code: Int) {
         let now = clock.now
-        var events: [RuntimeEvent] = []
-        let finished: Bool = state.withLock { state in
+        let exited: Bool = state.withLock { state in
             guard var container = state.containers[name], container.runState == .running else { return false }
-            events.append(.jobExited(name: name, exitCode: code, at: now))
             container.exitCode = code
-            if code != 0 && container.retries && container.restartCount < container.launch.backoffLimit {
-                container.restartCount += 1
-                container.startedAt = now
-                events.append(.jobStarted(name: name, at: now))
-                state.containers[name] = container
-                return false
-            }
             container.runState = .exited
             container.finishedAt = now
             state.containers[name] = container
             return true
         }
-        publish(events)
-        if finished { endFollowers(of: name) }
+        guard exited else { return }
+        publish([.jobExited(name: name, exitCode: code, at: now)])
+        endFollowers(of: name)
     }
+
+    /// The attempts recorded for a job.
+    public func attempts(of name: String) -> [JobAttempt] { state.withLock { $0.attempts[name] ?? [] } }
 
     /// The job writes `text` to one of its streams.
     public func write(_ name: String, _ text: String, to stream: JobLogChunk.Stream = .stdout) {
@@ -132,7 +126,7 @@ public final class InMemoryJobRuntime: JobRuntime {
     /// Creates a container as a scheduler that died half-way through its submission leaves it: without its payload.
     public func createUnfinished(_ launch: JobLaunch) {
         state.withLock { state in
-            var container = Container(launch: launch, created: clock.now, retries: launch.backoffLimit > 0)
+            var container = Container(launch: launch, created: clock.now)
             container.submissionComplete = launch.payload == nil
             state.containers[launch.name] = container
         }
@@ -150,7 +144,7 @@ public final class InMemoryJobRuntime: JobRuntime {
             guard state.containers[launch.name] == nil else {
                 throw DockerEngineError.conflict(message: "the container name \"/\(launch.name)\" is already in use")
             }
-            state.containers[launch.name] = Container(launch: launch, created: clock.now, retries: launch.backoffLimit > 0)
+            state.containers[launch.name] = Container(launch: launch, created: clock.now)
         }
         publish([.jobChanged(name: launch.name)])
     }
@@ -182,7 +176,11 @@ public final class InMemoryJobRuntime: JobRuntime {
     public func observeAll(selector: JobSelector) async throws -> [JobObservation] {
         try state.withLock { state in
             guard state.connected else { throw Self.unreachable }
-            return state.containers.values.map { observation(of: $0, stopRequested: state.stopRecords.contains($0.launch.name)) }
+            return state.containers.values.map { container in
+                var observed = observation(of: container, stopRequested: state.stopRecords.contains(container.launch.name))
+                observed.attempts = state.attempts[container.launch.name] ?? []
+                return observed
+            }
         }
     }
 
@@ -192,7 +190,7 @@ public final class InMemoryJobRuntime: JobRuntime {
             created: container.created, startedAt: container.startedAt, finishedAt: container.finishedAt,
             runState: container.runState, exitCode: container.exitCode, engineError: container.engineError,
             restartCount: container.restartCount, timeLimitSeconds: container.launch.timeLimitSeconds,
-            backoffLimit: container.launch.backoffLimit, stopRequested: stopRequested,
+            backoffLimit: container.launch.backoffLimit, failurePolicy: container.launch.failurePolicy, stopRequested: stopRequested,
             submissionComplete: container.runState != .created || container.submissionComplete
         )
     }
@@ -204,11 +202,18 @@ public final class InMemoryJobRuntime: JobRuntime {
         }
     }
 
+    public func recordAttempt(_ attempt: JobAttempt, name: String, selector: JobSelector) async throws {
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            if state.attempts[name, default: []].contains(where: { $0.index == attempt.index }) { return }
+            state.attempts[name, default: []].append(attempt)
+        }
+    }
+
     public func stop(name: String, gracePeriod: Duration) async throws {
         let ignoresTerm = try state.withLock { state -> Bool in
             guard state.connected else { throw Self.unreachable }
             guard state.containers[name] != nil else { throw DockerEngineError.notFound(message: "No such container: \(name)") }
-            state.containers[name]?.retries = false
             return state.containers[name]?.ignoresTerm ?? false
         }
         if ignoresTerm {
@@ -222,7 +227,6 @@ public final class InMemoryJobRuntime: JobRuntime {
         try state.withLock { state in
             guard state.connected else { throw Self.unreachable }
             guard state.containers[name] != nil else { throw DockerEngineError.notFound(message: "No such container: \(name)") }
-            state.containers[name]?.retries = false
         }
         exit(name, code: 137)
     }
@@ -231,6 +235,7 @@ public final class InMemoryJobRuntime: JobRuntime {
         let existed = try state.withLock { state in
             guard state.connected else { throw Self.unreachable }
             state.stopRecords.remove(name)
+            state.attempts[name] = nil
             return state.containers.removeValue(forKey: name) != nil
         }
         if existed {

@@ -1,4 +1,5 @@
 import Foundation
+import RadixConfig
 
 /// Which jobs a scheduler owns: those of one job of one application. Several schedulers can share an
 /// engine because each sees only its own.
@@ -30,6 +31,8 @@ public struct JobLaunch: Sendable, Equatable {
     public var exposedPorts: [Int]
     public var timeLimitSeconds: Int
     public var backoffLimit: Int
+    /// How a failed attempt's exit code counts against `backoffLimit`; nil counts every one.
+    public var failurePolicy: FailurePolicy?
     /// The payload file to put in place before the job starts.
     public var payload: PayloadFile?
 }
@@ -75,6 +78,10 @@ public struct JobObservation: Sendable, Equatable {
     public var restartCount: Int
     public var timeLimitSeconds: Int
     public var backoffLimit: Int
+    public var failurePolicy: FailurePolicy?
+    /// The attempts that failed and were tried again, as recorded before each retry. May be empty in
+    /// `observe` (like `stopRequested`): the scheduler keeps the ones it recorded or found in `observeAll`.
+    public var attempts: [JobAttempt]
     /// A stop was requested through the API (recorded in the engine, so it survives restarts).
     public var stopRequested: Bool
     /// For a job that was never started: whether its submission completed (payload fully in place).
@@ -83,6 +90,7 @@ public struct JobObservation: Sendable, Equatable {
     public init(name: String, jobId: String? = nil, image: String, imageID: String = "", created: Date? = nil,
                 startedAt: Date? = nil, finishedAt: Date? = nil, runState: RunState, exitCode: Int = 0, oomKilled: Bool = false,
                 engineError: String = "", restartCount: Int = 0, timeLimitSeconds: Int, backoffLimit: Int = 0,
+                failurePolicy: FailurePolicy? = nil, attempts: [JobAttempt] = [],
                 stopRequested: Bool = false, submissionComplete: Bool = true) {
         self.name = name
         self.jobId = jobId
@@ -98,6 +106,8 @@ public struct JobObservation: Sendable, Equatable {
         self.restartCount = restartCount
         self.timeLimitSeconds = timeLimitSeconds
         self.backoffLimit = backoffLimit
+        self.failurePolicy = failurePolicy
+        self.attempts = attempts
         self.stopRequested = stopRequested
         self.submissionComplete = submissionComplete
     }
@@ -130,11 +140,15 @@ public protocol JobRuntime: Sendable {
     func prepare(network: String?, selector: JobSelector) async throws
     /// Creates the job with its payload in place, not started.
     func create(_ launch: JobLaunch) async throws
+    /// Starts the job's container: its first run, or a retry of an exited one (same name, filesystem and payload).
     func start(name: String) async throws
     /// nil when the job does not exist (anymore). May leave `stopRequested` false: the scheduler
     /// keeps the stop requests it made or found in `observeAll`.
     func observe(name: String, selector: JobSelector) async throws -> JobObservation?
     func observeAll(selector: JobSelector) async throws -> [JobObservation]
+    /// Records durably a failed attempt that is to be tried again, before the retry's start; recording
+    /// the same attempt twice is not an error.
+    func recordAttempt(_ attempt: JobAttempt, name: String, selector: JobSelector) async throws
     /// Records durably that a stop was asked for, before stopping.
     func recordStopRequest(name: String, selector: JobSelector) async throws
     /// Asks the job to end (SIGTERM), and kills it after `gracePeriod`; returns once it has ended.

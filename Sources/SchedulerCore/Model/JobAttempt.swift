@@ -1,0 +1,24 @@
+import Foundation
+
+/// One run of a job's container that failed and was tried again: recorded in the runtime before the
+/// retry, so that what it was and how it counted outlive the scheduler.
+public struct JobAttempt: Sendable, Hashable {
+    /// 0 for the first run.
+    public var index: Int
+    public var exitCode: Int
+    public var startedAt: Date?
+    /// The runtime's own time of the exit: it tells a recorded exit from a later one.
+    public var finishedAt: Date?
+    public var oomKilled: Bool
+    /// Whether it counts against the backoff limit (a failure policy's `Ignore` does not).
+    public var counted: Bool
+
+    public init(index: Int, exitCode: Int, startedAt: Date?, finishedAt: Date?, oomKilled: Bool = false, counted: Bool) {
+        self.index = index
+        self.exitCode = exitCode
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.oomKilled = oomKilled
+        self.counted = counted
+    }
+}
