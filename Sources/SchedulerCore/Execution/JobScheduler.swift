@@ -233,8 +233,9 @@ public final class JobScheduler: Service, Sendable {
                 metrics.engineErrors.increment()
                 decide { state, now in ((), state.reconcileFailed(ticket: ticket, now: now)) }
             }
-        case .armTimer(let wakeUp):
-            timer.arm(at: wakeUp)
+        case .armTimer:
+            // Never queued: `decide` arms the timer itself, under the lock, so moments are armed in the order decided.
+            break
         }
     }
 
