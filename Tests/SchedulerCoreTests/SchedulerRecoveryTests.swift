@@ -142,7 +142,11 @@ struct EngineRestartTests {
             let done = try await harness.waitFor(job.name, [.failed, .succeeded], timeout: .seconds(20))
             #expect(done.state == .failed)
             #expect(done.podStatuses.first?.exitCode == 6)
-            #expect(await harness.scheduler.engineConnected)
+            // The end may be seen through the replayed event before the listing made on reconnecting is applied;
+            // only after that listing does the scheduler count the engine as followed again.
+            try await waitUntil("the scheduler follows the engine again", timeout: .seconds(10)) {
+                await harness.scheduler.engineConnected
+            }
         } catch {
             await harness.finish()
             throw error
