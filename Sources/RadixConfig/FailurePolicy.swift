@@ -57,3 +57,29 @@ public struct ExitCodeRequirement: Sendable, Hashable {
         return values.contains(exitCode) == (self.operator == .in)
     }
 }
+
+extension FailurePolicy {
+    /// What is wrong with a policy given in a request (radixconfig's is checked as it is read, with
+    /// lines): Radix's rules, each problem naming the rule and value it is about.
+    public func problems(field: String = "failurePolicy") -> [String] {
+        var problems: [String] = []
+        if rules.count > Self.maximumRules {
+            problems.append("\(field).rules: at most \(Self.maximumRules) rules are allowed, got \(rules.count)")
+        }
+        for (index, rule) in rules.enumerated() {
+            let path = "\(field).rules[\(index)].onExitCodes.values"
+            let values = rule.onExitCodes.values
+            if values.isEmpty || values.count > ExitCodeRequirement.maximumValues {
+                problems.append("\(path): needs 1 to \(ExitCodeRequirement.maximumValues) exit codes, got \(values.count)")
+            }
+            if let bad = values.first(where: { $0 < 0 || $0 > 255 }) {
+                problems.append("\(path): an exit code is between 0 and 255, got \(bad)")
+            }
+            if Set(values).count != values.count { problems.append("\(path): exit codes must be distinct") }
+            if rule.onExitCodes.operator == .in && values.contains(0) {
+                problems.append("\(path): 0 cannot be used with the In operator: a success never matches a rule")
+            }
+        }
+        return problems
+    }
+}

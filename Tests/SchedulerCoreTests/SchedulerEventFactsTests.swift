@@ -123,6 +123,12 @@ struct SlowInspectionRuntime: JobRuntime {
     func start(name: String) async throws { try await base.start(name: name) }
     func observeAll(selector: JobSelector) async throws -> [JobObservation] { try await base.observeAll(selector: selector) }
     func recordStopRequest(name: String, selector: JobSelector) async throws { try await base.recordStopRequest(name: name, selector: selector) }
+    func recordBatch(_ batch: BatchObservation, selector: JobSelector) async throws { try await base.recordBatch(batch, selector: selector) }
+    func observeBatches(selector: JobSelector) async throws -> [BatchObservation] { try await base.observeBatches(selector: selector) }
+    func recordBatchStop(name: String, at time: Date, selector: JobSelector) async throws {
+        try await base.recordBatchStop(name: name, at: time, selector: selector)
+    }
+    func removeBatchRecord(name: String, selector: JobSelector) async throws { try await base.removeBatchRecord(name: name, selector: selector) }
     func recordAttempt(_ attempt: JobAttempt, name: String, selector: JobSelector) async throws {
         try await base.recordAttempt(attempt, name: name, selector: selector)
     }

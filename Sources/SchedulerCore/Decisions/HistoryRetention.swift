@@ -11,6 +11,20 @@ public enum HistoryRetention {
         return (surplus(succeeded, limit: limit) + surplus(failed, limit: limit)).map(\.name)
     }
 
+    /// Which ended batches to remove: all but the `limit` latest whose jobs all succeeded (or were
+    /// stopped), and the `limit` latest others.
+    public static func batchesToRemove(from batches: [BatchStatus], limit: Int) -> [String] {
+        let ended = batches.filter(\.isFinished)
+        func surplus(_ group: [BatchStatus]) -> [String] {
+            let newestFirst = group.sorted {
+                let left = $0.ended ?? $0.created ?? .distantPast, right = $1.ended ?? $1.created ?? .distantPast
+                return left != right ? left > right : $0.name > $1.name
+            }
+            return newestFirst.dropFirst(max(0, limit)).map(\.name)
+        }
+        return surplus(ended.filter(\.succeeded)) + surplus(ended.filter { !$0.succeeded })
+    }
+
     private static func surplus(_ jobs: [JobStatus], limit: Int) -> [JobStatus] {
         // Latest first by end time; the name (which starts with the creation time) breaks ties.
         let newestFirst = jobs.sorted {

@@ -73,6 +73,7 @@ public enum JobLaunchFactory {
             if values?.contains(where: { $0.utf8.contains(0) }) == true { problems.append("\(field): must not contain NUL characters") }
         }
         if variables.values.contains(where: { $0.utf8.contains(0) }) { problems.append("variables: values must not contain NUL characters") }
+        problems += request.failurePolicy?.problems() ?? []
         if !problems.isEmpty { throw .invalidRequest(problems.sorted()) }
 
         return JobLaunch(
@@ -92,7 +93,7 @@ public enum JobLaunchFactory {
             exposedPorts: job.ports.map(\.port),
             timeLimitSeconds: timeLimit,
             backoffLimit: backoffLimit,
-            failurePolicy: job.failurePolicy,
+            failurePolicy: request.failurePolicy ?? job.failurePolicy,
             payload: request.payload.map { PayloadFile(directory: job.payloadPath!, bytes: Array($0.utf8)) }
         )
     }

@@ -30,4 +30,22 @@ public enum JobNaming {
         return parts.count == 2 && parts[0].count == 14 && parts[0].allSatisfy(\.isASCII) && parts[0].allSatisfy(\.isNumber)
             && parts[1].count == 8 && parts[1].allSatisfy { alphabet.contains($0) }
     }
+
+    /// A batch's name, as Radix makes it: `batch-<job name cut or padded with random characters to 16>-<yyyyMMddHHmmss>-<8 random>`.
+    public static func newBatchName(for job: String, at date: Date = Date()) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let base = String(job.prefix(16))
+        let padding = String((0..<(16 - base.count)).map { _ in alphabet.randomElement(using: &generator)! })
+        return "batch-\(base)\(padding)-\(timestamp(date))-\(randomSuffix(using: &generator))"
+    }
+
+    /// The name of a batch's job: the batch's name and 8 random characters.
+    public static func newBatchJobName(in batch: String) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "\(batch)-\(randomSuffix(using: &generator))"
+    }
+
+    static func randomSuffix(using generator: inout some RandomNumberGenerator) -> String {
+        String((0..<8).map { _ in alphabet.randomElement(using: &generator)! })
+    }
 }

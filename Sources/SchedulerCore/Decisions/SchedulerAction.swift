@@ -13,9 +13,11 @@ public enum SchedulerAction: Sendable, Hashable {
     case recordAttempt(name: String, attempt: JobAttempt)
     /// Remove the job and everything recorded for it.
     case remove(name: String)
+    /// Remove a batch: its record first, then its jobs.
+    case removeBatch(name: String, jobs: [String])
     /// Read one job from the runtime; the observation comes back under `ticket`.
     case observe(name: String, ticket: UInt64)
-    /// Read every job from the runtime (reconcile); the observations come back under `ticket`.
+    /// Read every batch and job from the runtime (reconcile); the observations come back under `ticket`.
     case observeAll(ticket: UInt64)
     /// Deliver a `tick` at this time (replacing any earlier request); nil when nothing waits for the clock.
     case armTimer(at: Date?)
@@ -28,6 +30,12 @@ public enum SchedulerReport: Sendable, Equatable {
     case jobChanged(name: String, previous: JobState?, status: JobStatus, observation: JobObservation, activeJobs: Int)
     /// A job is no longer known.
     case jobForgotten(name: String, reason: ForgetReason)
+    /// A batch was recorded with its jobs.
+    case batchCreated(name: String, jobs: Int)
+    /// A stop was recorded for a whole batch.
+    case batchStopRequested(name: String)
+    /// A batch (and its jobs) is no longer known.
+    case batchForgotten(name: String, reason: ForgetReason)
     /// A stop was recorded for the job.
     case stopRequested(name: String)
     /// The job ran into its time limit and is being killed.

@@ -16,12 +16,16 @@ extension SchedulerState {
             }
             return
         }
+        if let batch = observation.batchName, batches[batch] == nil, !launchingBatches.contains(batch) {
+            return  // a leftover of a batch that was never recorded or is being removed: reconcile removes it
+        }
         let previous = records[name]
         var record = previous ?? JobRecord(observation: observation, ticket: ticket)
         var observation = observation
         // A stop request and recorded attempts are only ever added, and our own record of them may be
         // ahead of an observation made earlier (and single readings leave them out).
         observation.stopRequested = observation.stopRequested || (previous?.observation.stopRequested ?? false)
+            || stoppedWithItsBatch(observation)
         observation.attempts = JobRecord.merged(previous?.observation.attempts ?? [], observation.attempts)
         record.observation = observation
         record.ticket = ticket
@@ -36,7 +40,9 @@ extension SchedulerState {
         if status.state.isTerminal {
             records[name]?.deadline = nil
             records[name]?.startRetry = nil
-            if previous?.status.state != status.state { enforceHistoryLimit(&effects) }
+            if previous?.status.state != status.state {
+                if let batch = observation.batchName { historyToCheck.batches = historyToCheck.batches || batchHasEnded(batch) } else { historyToCheck.jobs = true }
+            }
         } else {
             // Armed once per job; re-armed only after it fired, while the job goes on.
             if record.deadline == nil && ending[name] != .kill { records[name]?.deadline = observation.deadline }
@@ -107,6 +113,8 @@ extension SchedulerState {
         guard let record = records[name], record.observation.runState == .created, record.observation.engineError.isEmpty,
               record.observation.submissionComplete, !record.observation.stopRequested,
               !startsIssued.contains(name) else { return }
+        // A batch's jobs start once the batch is recorded: before, they may be a half-made submission.
+        if let batch = record.observation.batchName, batches[batch] == nil { return }
         startsIssued.insert(name)
         effects.actions.append(.start(name: name, attempt: 0))
     }
@@ -140,17 +148,33 @@ extension SchedulerState {
         effects.actions.append(how == .kill ? .kill(name: name) : .stop(name: name, gracePeriod: stopGracePeriod))
     }
 
-    /// Keeps the latest `historyLimit` succeeded and failed jobs; removes older ones from the runtime.
+    /// Keeps the latest `historyLimit` of each history group; removes older ones from the runtime (a
+    /// batch whole). Once per input, for the groups whose members ended.
     mutating func enforceHistoryLimit(_ effects: inout SchedulerEffects) {
-        for name in HistoryRetention.jobsToRemove(from: records.values.map(\.status), limit: historyLimit) {
-            forget(name, .removedFromHistory, &effects)
-            // Should the removal fail, the job is still in the runtime: the next reconcile removes it again.
-            effects.actions.append(.remove(name: name))
+        let check = historyToCheck
+        historyToCheck = HistoryCheck()
+        if check.jobs {
+            let singles = records.values.filter { $0.observation.batchName == nil }.map(\.status)
+            for name in HistoryRetention.jobsToRemove(from: singles, limit: historyLimit) {
+                forget(name, .removedFromHistory, &effects)
+                // Should the removal fail, the job is still in the runtime: the next reconcile removes it again.
+                effects.actions.append(.remove(name: name))
+            }
+        }
+        if check.batches {
+            let ended = batches.keys.filter(batchHasEnded).compactMap(batchStatus(of:))
+            for name in HistoryRetention.batchesToRemove(from: ended, limit: historyLimit) {
+                let jobs = forgetBatch(name, .removedFromHistory, &effects)
+                effects.actions.append(.removeBatch(name: name, jobs: jobs))
+            }
         }
     }
 
     mutating func forget(_ name: String, _ reason: SchedulerReport.ForgetReason, _ effects: inout SchedulerEffects) {
-        if records.removeValue(forKey: name) != nil { revision &+= 1 }
+        if let removed = records.removeValue(forKey: name) {
+            revision &+= 1
+            if let batch = removed.observation.batchName { jobsOfBatch[batch]?.remove(name) }
+        }
         startsIssued.remove(name)
         retries[name] = nil
         forgotten.insert(name)
@@ -161,7 +185,9 @@ extension SchedulerState {
     mutating func store(_ record: JobRecord) {
         var record = record
         record.status = JobStatusDerivation.status(of: record.observation, deadlineKilled: record.deadlineKilled)
+        record.status.batchName = record.observation.batchName
         let name = record.observation.name
+        if let batch = record.observation.batchName, records[name] == nil { jobsOfBatch[batch, default: []].insert(name) }
         if records[name]?.status != record.status { revision &+= 1 }
         records[name] = record
     }
@@ -173,6 +199,7 @@ extension SchedulerState {
 
     /// Completes an input's effects: asks for the clock when the earliest wake-up changed.
     mutating func finish(_ effects: inout SchedulerEffects) {
+        if historyToCheck.jobs || historyToCheck.batches { enforceHistoryLimit(&effects) }
         let next = nextWakeUp
         if next != armedWakeUp {
             armedWakeUp = next

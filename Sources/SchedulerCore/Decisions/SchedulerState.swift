@@ -1,4 +1,5 @@
 import Foundation
+import RadixConfig
 
 /// What one scheduler knows of its jobs, and every rule that decides what happens to them. A plain
 /// value: no I/O, no tasks, no clock (the time is an argument), no locks. Each input (a request, an
@@ -10,14 +11,18 @@ import Foundation
 /// - a job is started at most once per process, and only once its submission is complete;
 /// - a stop is recorded in the runtime before it is carried out, and a recorded stop is never lost;
 /// - a job's time limit counts from its creation and covers every attempt;
-/// - the `historyLimit` latest succeeded and failed jobs are kept, older ones removed;
-/// - a half-made submission (the scheduler died before answering) is removed;
+/// - the `historyLimit` latest of each history group are kept (succeeded and other single jobs,
+///   succeeded and other batches), older ones removed, a batch with all its jobs;
+/// - a half-made submission (the scheduler died before answering) is removed, a batch's included: its
+///   jobs start only once the batch is recorded, and jobs whose batch has no record are removed;
 /// - an observation made before a newer one was applied never overwrites it (tickets).
 public struct SchedulerState: Sendable {
     /// How many succeeded (stopped included) and how many failed jobs are kept, each.
     public let historyLimit: Int
     /// Between the SIGTERM of a stop and the SIGKILL.
     public let stopGracePeriod: Duration
+    /// radixconfig's rules for a batch's status; the first that holds decides.
+    public let batchStatusRules: [BatchStatusRule]
 
     /// Whether the runtime's events flow, and the index was rebuilt after they (re)connected: only
     /// then do the statuses follow the runtime.
@@ -32,6 +37,13 @@ public struct SchedulerState: Sendable {
     public internal(set) var revision: UInt64 = 0
 
     var records: [String: JobRecord] = [:]
+    /// The recorded batches, and the names of each batch's jobs (recorded or not yet).
+    var batches: [String: BatchRecord] = [:]
+    var jobsOfBatch: [String: Set<String>] = [:]
+    /// Batches whose submission is under way: their jobs may exist, the batch is not recorded yet.
+    var launchingBatches: Set<String> = []
+    /// Which history groups to trim when the input's effects are complete.
+    var historyToCheck = HistoryCheck()
     /// Jobs whose submission is under way: their container may exist half-made.
     var launching: Set<String> = []
     /// Jobs this process has asked the runtime to start: a job is started at most once, even if a
@@ -57,18 +69,22 @@ public struct SchedulerState: Sendable {
     /// How long after a failed reconcile it is tried again.
     static let reconcileRetryDelay: TimeInterval = 1
 
-    public init(historyLimit: Int, stopGracePeriod: Duration) {
+    struct HistoryCheck: Sendable { var jobs = false, batches = false }
+
+    public init(historyLimit: Int, stopGracePeriod: Duration, batchStatusRules: [BatchStatusRule] = []) {
         self.historyLimit = historyLimit
         self.stopGracePeriod = stopGracePeriod
+        self.batchStatusRules = batchStatusRules
     }
 
     // MARK: - Reading
 
     public func status(of name: String) -> JobStatus? { records[name]?.status }
 
-    /// Every job's status, newest first (by creation time: names carry it only to the second).
+    /// Every single job's status (not those of batches), newest first (by creation time: names carry
+    /// it only to the second).
     public func jobsNewestFirst() -> [JobStatus] {
-        records.values.map(\.status).sorted { ($0.created ?? .distantPast, $0.name) > ($1.created ?? .distantPast, $1.name) }
+        records.values.filter { $0.observation.batchName == nil }.map(\.status).sorted { ($0.created ?? .distantPast, $0.name) > ($1.created ?? .distantPast, $1.name) }
     }
 
     public var jobCount: Int { records.count }
@@ -128,7 +144,9 @@ public struct SchedulerState: Sendable {
 
     /// Checks that a job can be deleted; the runtime then removes it, and `deleted` forgets it.
     public func checkDeletable(_ name: String) throws(SchedulerError) {
-        guard records[name] != nil else { throw .jobNotFound(name) }
+        guard let record = records[name] else { throw .jobNotFound(name) }
+        // A batch is kept or removed whole.
+        if let batch = record.observation.batchName { throw .badRequest("job \(name) belongs to batch \(batch): delete the batch") }
     }
 
     public mutating func deleted(_ name: String) -> SchedulerEffects {
@@ -149,14 +167,22 @@ public struct SchedulerState: Sendable {
     /// Every job the runtime has, read under `ticket`: rebuilds the index, and carries out what a
     /// previous process left undone (starts accepted jobs, removes half-made submissions, resumes
     /// stops, enforces deadlines and the history).
-    public mutating func reconciled(_ observations: [JobObservation], ticket: UInt64, now: Date) -> SchedulerEffects {
+    public mutating func reconciled(_ observations: [JobObservation], batches found: [BatchObservation] = [], ticket: UInt64,
+                                    now: Date) -> SchedulerEffects {
         var effects = SchedulerEffects()
+        reconcileBatches(found, ticket: ticket, &effects)
         let seen = Set(observations.map(\.name))
         for (name, record) in records where !seen.contains(name) && !launching.contains(name) && record.ticket < ticket {
             forget(name, .containerRemoved, &effects)
         }
         for observation in observations {
             let name = observation.name
+            if let batch = observation.batchName, batches[batch] == nil, !launchingBatches.contains(batch) {
+                // A job of a batch whose submission never completed (or whose deletion did not finish).
+                effects.actions.append(.remove(name: name))
+                effects.reports.append(.unfinishedSubmissionDiscarded(name: name))
+                continue
+            }
             if observation.runState == .created && !observation.submissionComplete {
                 // A submission that died before it was answered: nobody knows of this job.
                 // (Unless this process made or started it: then it was complete.)

@@ -16,9 +16,9 @@ public final class JobScheduler: Service, Sendable {
     let runtime: any JobRuntime
     let clock: any SchedulerClock
     let logger: Logger
-    private let selector: JobSelector
-    private let metrics: SchedulerMetrics
-    private let state: Mutex<SchedulerState>
+    let selector: JobSelector
+    let metrics: SchedulerMetrics
+    let state: Mutex<SchedulerState>
     /// Actions waiting for `run()` to carry them out, in the order they were decided.
     private let actions: AsyncStream<SchedulerAction>
     private let actionQueue: AsyncStream<SchedulerAction>.Continuation
@@ -30,7 +30,8 @@ public final class JobScheduler: Service, Sendable {
         self.clock = clock
         self.selector = configuration.selector
         self.metrics = SchedulerMetrics(job: configuration.job.name)
-        self.state = Mutex(SchedulerState(historyLimit: configuration.historyLimit, stopGracePeriod: configuration.stopGracePeriod))
+        self.state = Mutex(SchedulerState(historyLimit: configuration.historyLimit, stopGracePeriod: configuration.stopGracePeriod,
+                                          batchStatusRules: configuration.job.batchStatusRules))
         (actions, actionQueue) = AsyncStream.makeStream()
         var logger = logger
         logger[metadataKey: "job"] = "\(configuration.job.name)"
@@ -141,13 +142,20 @@ public final class JobScheduler: Service, Sendable {
     /// what a new process does before it serves, so that nothing is answered before the jobs are known.
     public func reconcile() async throws(SchedulerError) {
         let ticket = state.withLock { $0.takeTicket() }
-        let observations: [JobObservation]
+        let listing: (batches: [BatchObservation], jobs: [JobObservation])
         do {
-            observations = try await runtime.observeAll(selector: selector)
+            listing = try await listRuntime()
         } catch {
             throw Self.schedulerError(from: error)
         }
-        decide { state, now in ((), state.reconciled(observations, ticket: ticket, now: now)) }
+        decide { state, now in ((), state.reconciled(listing.jobs, batches: listing.batches, ticket: ticket, now: now)) }
+    }
+
+    /// The batches, then the jobs: a job whose batch was recorded after the first listing belongs to a
+    /// submission of this process (known to the decisions), never to a leftover.
+    private func listRuntime() async throws -> (batches: [BatchObservation], jobs: [JobObservation]) {
+        let batches = try await runtime.observeBatches(selector: selector)
+        return (batches, try await runtime.observeAll(selector: selector))
     }
 
     // MARK: - Running
@@ -215,6 +223,8 @@ public final class JobScheduler: Service, Sendable {
                 // Still in the runtime: the next reconcile sees it and decides again.
                 logger.warning("could not remove job", metadata: ["jobName": "\(name)", "error": "\(error)"])
             }
+        case .removeBatch(let name, let jobs):
+            await removeBatch(name, jobs: jobs)
         case .observe(let name, let ticket):
             do {
                 let observation = try await runtime.observe(name: name, selector: selector)
@@ -226,8 +236,8 @@ public final class JobScheduler: Service, Sendable {
             }
         case .observeAll(let ticket):
             do {
-                let observations = try await runtime.observeAll(selector: selector)
-                decide { state, now in ((), state.reconciled(observations, ticket: ticket, now: now)) }
+                let listing = try await listRuntime()
+                decide { state, now in ((), state.reconciled(listing.jobs, batches: listing.batches, ticket: ticket, now: now)) }
             } catch {
                 logger.warning("reconcile failed; trying again", metadata: ["error": "\(error)"])
                 metrics.engineErrors.increment()
@@ -242,7 +252,7 @@ public final class JobScheduler: Service, Sendable {
     /// Feeds one input to the decisions: their actions are queued in the order decided, then what
     /// they report is logged and counted.
     @discardableResult
-    private func decide<Result, Failure: Error>(
+    func decide<Result, Failure: Error>(
         _ input: (inout SchedulerState, Date) throws(Failure) -> (Result, SchedulerEffects)
     ) throws(Failure) -> Result {
         let now = clock.now
@@ -274,6 +284,16 @@ public final class JobScheduler: Service, Sendable {
             }
         case .stopRequested(let name):
             logger.info("job stop requested", metadata: ["jobName": "\(name)"])
+        case .batchCreated(let name, let jobs):
+            logger.info("batch created", metadata: ["batchName": "\(name)", "jobs": "\(jobs)"])
+        case .batchStopRequested(let name):
+            logger.info("batch stop requested", metadata: ["batchName": "\(name)"])
+        case .batchForgotten(let name, let reason):
+            switch reason {
+            case .deleted: logger.info("batch deleted", metadata: ["batchName": "\(name)"])
+            case .removedFromHistory: logger.info("batch removed from history", metadata: ["batchName": "\(name)"])
+            case .containerRemoved: logger.info("batch record removed", metadata: ["batchName": "\(name)"])
+            }
         case .deadlineReached(let name, let timeLimitSeconds):
             logger.info("job reached its time limit", metadata: ["jobName": "\(name)", "timeLimitSeconds": "\(timeLimitSeconds)"])
         case .retryDecided(let name, let attempt):

@@ -6,6 +6,9 @@ public struct JobStatus: Sendable, Equatable {
     public var name: String
     /// The caller's own ID for the job, if it gave one.
     public var jobId: String?
+    /// For a job of a batch: the batch's name, and the caller's ID for it.
+    public var batchName: String?
+    public var batchId: String?
     public var created: Date?
     /// When the first attempt started.
     public var started: Date?
@@ -21,10 +24,13 @@ public struct JobStatus: Sendable, Equatable {
     /// One entry per container attempt.
     public var podStatuses: [PodStatus]
 
-    public init(name: String, jobId: String? = nil, created: Date? = nil, started: Date? = nil, ended: Date? = nil,
-                updated: Date? = nil, state: JobState, message: String? = nil, failed: Int = 0, podStatuses: [PodStatus] = []) {
+    public init(name: String, jobId: String? = nil, batchName: String? = nil, batchId: String? = nil, created: Date? = nil,
+                started: Date? = nil, ended: Date? = nil, updated: Date? = nil, state: JobState, message: String? = nil,
+                failed: Int = 0, podStatuses: [PodStatus] = []) {
         self.name = name
         self.jobId = jobId
+        self.batchName = batchName
+        self.batchId = batchId
         self.created = created
         self.started = started
         self.ended = ended

@@ -3,6 +3,10 @@
 public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No job of this scheduler has that name.
     case jobNotFound(String)
+    /// No batch of this scheduler has that name.
+    case batchNotFound(String)
+    /// The batch has ended (its status given), so it cannot be stopped (400).
+    case batchAlreadyEnded(String, state: String)
     /// The request's fields are not acceptable (422): what is wrong, field by field.
     case invalidRequest([String])
     /// The request cannot be carried out as asked (400), e.g. a payload for a job without payload path.
@@ -16,9 +20,9 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public var httpStatus: Int {
         switch self {
-        case .jobNotFound: 404
+        case .jobNotFound, .batchNotFound: 404
         case .invalidRequest: 422
-        case .badRequest, .jobAlreadyEnded: 400
+        case .badRequest, .jobAlreadyEnded, .batchAlreadyEnded: 400
         case .payloadTooLarge: 413
         case .engineUnavailable: 503
         }
@@ -27,9 +31,9 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     /// Radix's `reason` for the Status body.
     public var reason: String {
         switch self {
-        case .jobNotFound: "NotFound"
+        case .jobNotFound, .batchNotFound: "NotFound"
         case .invalidRequest: "Invalid"
-        case .badRequest, .jobAlreadyEnded: "BadRequest"
+        case .badRequest, .jobAlreadyEnded, .batchAlreadyEnded: "BadRequest"
         case .payloadTooLarge: "RequestEntityTooLarge"
         case .engineUnavailable: "ServiceUnavailable"
         }
@@ -38,6 +42,8 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .jobNotFound(let name): "job \(name) is not found"
+        case .batchNotFound(let name): "batch \(name) is not found"
+        case .batchAlreadyEnded(let name, let state): "cannot stop the batch \(name) with the status \(state)"
         case .invalidRequest(let problems): "invalid job request: " + problems.joined(separator: "; ")
         case .badRequest(let message): message
         case .payloadTooLarge(let size, let limit): "payload is \(size) bytes, more than the limit of \(limit) bytes"

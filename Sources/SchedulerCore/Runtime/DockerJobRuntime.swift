@@ -165,6 +165,8 @@ public struct DockerJobRuntime: JobRuntime {
         return JobObservation(
             name: details.name,
             jobId: labels[JobLabels.jobId],
+            batchName: labels[JobLabels.batchName],
+            batchIndex: labels[JobLabels.batchIndex].flatMap(Int.init) ?? 0,
             image: details.config.image,
             imageID: details.imageID,
             created: details.created,
@@ -181,6 +183,35 @@ public struct DockerJobRuntime: JobRuntime {
             stopRequested: stopRequested,
             submissionComplete: submissionComplete
         )
+    }
+
+    public func recordBatch(_ batch: BatchObservation, selector: JobSelector) async throws {
+        try await client.createVolume(name: JobLabels.batchRecordName(for: batch.name), labels: JobLabels.labels(for: batch, selector: selector))
+    }
+
+    public func observeBatches(selector: JobSelector) async throws -> [BatchObservation] {
+        JobLabels.batches(in: try await client.listVolumes(labels: JobLabels.filters(for: selector) + [JobLabels.batchName]))
+    }
+
+    public func recordBatchStop(name: String, at time: Date, selector: JobSelector) async throws {
+        do {
+            try await client.createVolume(name: JobLabels.batchStopRecordName(for: name), labels: [
+                JobLabels.application: selector.applicationName,
+                JobLabels.jobComponent: selector.jobComponent,
+                JobLabels.batchName: name,
+                JobLabels.batchStopAt: String(time.timeIntervalSince1970),
+            ])
+        } catch DockerEngineError.conflict {
+            // Recorded already: the first stop's time stands.
+        }
+    }
+
+    public func removeBatchRecord(name: String, selector: JobSelector) async throws {
+        for volume in [JobLabels.batchRecordName(for: name), JobLabels.batchStopRecordName(for: name)] {
+            do {
+                try await client.removeVolume(name: volume, force: true)
+            } catch DockerEngineError.notFound {}
+        }
     }
 
     public func recordStopRequest(name: String, selector: JobSelector) async throws {

@@ -40,11 +40,14 @@ public final class InMemoryJobRuntime: JobRuntime {
         var containers: [String: Container] = [:]
         var stopRecords: Set<String> = []
         var attempts: [String: [JobAttempt]] = [:]
+        var batches: [String: BatchObservation] = [:]
         var subscribers: [UUID: AsyncStream<RuntimeEvent>.Continuation] = [:]
         var followers: [UUID: LogFollower] = [:]
         var connected = true
         /// Errors the next starts throw (the job's name, or nil for any job), in order.
         var startFaults: [(name: String?, error: any Error)] = []
+        /// How many creations succeed before one fails; nil: all succeed.
+        var creationsBeforeFault: Int?
     }
 
     private let state = Mutex(State())
@@ -78,6 +81,9 @@ public final class InMemoryJobRuntime: JobRuntime {
         endFollowers(of: name)
     }
 
+    /// The batches recorded.
+    public var batchNames: Set<String> { state.withLock { Set($0.batches.keys) } }
+
     /// The attempts recorded for a job.
     public func attempts(of name: String) -> [JobAttempt] { state.withLock { $0.attempts[name] ?? [] } }
 
@@ -94,6 +100,11 @@ public final class InMemoryJobRuntime: JobRuntime {
     /// The next start of `name` (or of any job, nil) throws `error` and is not carried out.
     public func failNextStart(of name: String? = nil, with error: any Error = DockerEngineError.transport(code: 28, message: "timed out")) {
         state.withLock { $0.startFaults.append((name, error)) }
+    }
+
+    /// After `count` more creations succeed, the next one fails (once).
+    public func failCreation(afterSucceeding count: Int) {
+        state.withLock { $0.creationsBeforeFault = count }
     }
 
     /// The engine goes away: events stop, every call fails.
@@ -144,6 +155,10 @@ public final class InMemoryJobRuntime: JobRuntime {
             guard state.containers[launch.name] == nil else {
                 throw DockerEngineError.conflict(message: "the container name \"/\(launch.name)\" is already in use")
             }
+            if let remaining = state.creationsBeforeFault {
+                state.creationsBeforeFault = remaining == 0 ? nil : remaining - 1
+                if remaining == 0 { throw DockerEngineError.transport(code: 28, message: "timed out") }
+            }
             state.containers[launch.name] = Container(launch: launch, created: clock.now)
         }
         publish([.jobChanged(name: launch.name)])
@@ -186,13 +201,42 @@ public final class InMemoryJobRuntime: JobRuntime {
 
     private func observation(of container: Container, stopRequested: Bool) -> JobObservation {
         JobObservation(
-            name: container.launch.name, jobId: container.launch.jobId, image: container.launch.image, imageID: imageID,
+            name: container.launch.name, jobId: container.launch.jobId, batchName: container.launch.batchName,
+            batchIndex: container.launch.batchIndex, image: container.launch.image, imageID: imageID,
             created: container.created, startedAt: container.startedAt, finishedAt: container.finishedAt,
             runState: container.runState, exitCode: container.exitCode, engineError: container.engineError,
             restartCount: container.restartCount, timeLimitSeconds: container.launch.timeLimitSeconds,
             backoffLimit: container.launch.backoffLimit, failurePolicy: container.launch.failurePolicy, stopRequested: stopRequested,
             submissionComplete: container.runState != .created || container.submissionComplete
         )
+    }
+
+    public func recordBatch(_ batch: BatchObservation, selector: JobSelector) async throws {
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            state.batches[batch.name] = batch
+        }
+    }
+
+    public func observeBatches(selector: JobSelector) async throws -> [BatchObservation] {
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            return Array(state.batches.values)
+        }
+    }
+
+    public func recordBatchStop(name: String, at time: Date, selector: JobSelector) async throws {
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            if state.batches[name]?.stopRequestedAt == nil { state.batches[name]?.stopRequestedAt = time }
+        }
+    }
+
+    public func removeBatchRecord(name: String, selector: JobSelector) async throws {
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            state.batches[name] = nil
+        }
     }
 
     public func recordStopRequest(name: String, selector: JobSelector) async throws {

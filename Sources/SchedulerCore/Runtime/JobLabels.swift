@@ -1,3 +1,4 @@
+import DockerEngine
 import Foundation
 import RadixConfig
 
@@ -14,6 +15,15 @@ enum JobLabels {
     static let payloadPath = "radix-payload-path"
     static let payloadBytes = "radix-payload-bytes"
     static let failurePolicy = "radix-failure-policy"
+    /// On a batch's jobs (and its records): the batch, and the job's place in it.
+    static let batchName = "radix-batch-name"
+    static let batchIndex = "radix-batch-index"
+    /// On the volume that records a batch (its submission's commit point): the caller's ID, when it was made.
+    static let batchRecord = "radix-batch-record"
+    static let batchId = "radix-batch-id"
+    static let batchCreated = "radix-batch-created"
+    /// On the volume that records a batch's stop: when it was asked for.
+    static let batchStopAt = "radix-batch-stop-at"
     /// On the volume that records a stop request.
     static let stopRequest = "radix-stop-request"
     /// On the volumes that record failed attempts: the attempt's index, and what it was.
@@ -37,6 +47,10 @@ enum JobLabels {
             backoffLimit: String(launch.backoffLimit),
         ]
         labels[jobId] = launch.jobId
+        if let batch = launch.batchName {
+            labels[batchName] = batch
+            labels[batchIndex] = String(launch.batchIndex)
+        }
         labels[failurePolicy] = launch.failurePolicy.map(FailurePolicyLabel.encode)
         labels[environment] = launch.environmentName
         if let payload = launch.payload {
@@ -48,6 +62,38 @@ enum JobLabels {
 
     /// The name of the volume that records a stop request for a job.
     static func stopRecordName(for job: String) -> String { job + "-stop-requested" }
+
+    /// The names of the volumes that record a batch and its stop.
+    static func batchRecordName(for batch: String) -> String { batch + "-batch" }
+    static func batchStopRecordName(for batch: String) -> String { batch + "-batch-stop" }
+
+    static func labels(for batch: BatchObservation, selector: JobSelector) -> [String: String] {
+        var labels = [
+            application: selector.applicationName,
+            jobComponent: selector.jobComponent,
+            batchName: batch.name,
+            batchRecord: "true",
+            batchCreated: String(batch.created.timeIntervalSince1970),
+        ]
+        labels[batchId] = batch.batchId
+        return labels
+    }
+
+    /// The batches recorded in `volumes`, with their stops.
+    static func batches(in volumes: [VolumeSummary]) -> [BatchObservation] {
+        var stops: [String: Date] = [:]
+        for volume in volumes {
+            if let batch = volume.labels[batchName], let time = volume.labels[batchStopAt].flatMap(Double.init) {
+                stops[batch] = Date(timeIntervalSince1970: time)
+            }
+        }
+        return volumes.compactMap { volume in
+            guard volume.labels[batchRecord] == "true", let name = volume.labels[batchName],
+                  let created = volume.labels[batchCreated].flatMap(Double.init) else { return nil }
+            return BatchObservation(name: name, batchId: volume.labels[batchId], created: Date(timeIntervalSince1970: created),
+                                    stopRequestedAt: stops[name])
+        }
+    }
 
     /// The name of the volume that records a job's failed attempt.
     static func attemptRecordName(for job: String, index: Int) -> String { "\(job)-attempt-\(index)" }

@@ -19,6 +19,10 @@ public struct JobLaunch: Sendable, Equatable {
     public var selector: JobSelector
     public var environmentName: String?
     public var jobId: String?
+    /// The batch the job belongs to; nil for a single job.
+    public var batchName: String?
+    /// Its place in the batch's list of jobs.
+    public var batchIndex: Int = 0
     public var image: String
     public var environment: [String: String]
     public var command: [String]?
@@ -65,6 +69,10 @@ public struct JobObservation: Sendable, Equatable {
 
     public var name: String
     public var jobId: String?
+    /// The batch the job belongs to; nil for a single job.
+    public var batchName: String?
+    /// Its place in the batch's list of jobs.
+    public var batchIndex: Int
     public var image: String
     public var imageID: String
     public var created: Date?
@@ -87,13 +95,15 @@ public struct JobObservation: Sendable, Equatable {
     /// For a job that was never started: whether its submission completed (payload fully in place).
     public var submissionComplete: Bool
 
-    public init(name: String, jobId: String? = nil, image: String, imageID: String = "", created: Date? = nil,
+    public init(name: String, jobId: String? = nil, batchName: String? = nil, batchIndex: Int = 0, image: String, imageID: String = "", created: Date? = nil,
                 startedAt: Date? = nil, finishedAt: Date? = nil, runState: RunState, exitCode: Int = 0, oomKilled: Bool = false,
                 engineError: String = "", restartCount: Int = 0, timeLimitSeconds: Int, backoffLimit: Int = 0,
                 failurePolicy: FailurePolicy? = nil, attempts: [JobAttempt] = [],
                 stopRequested: Bool = false, submissionComplete: Bool = true) {
         self.name = name
         self.jobId = jobId
+        self.batchName = batchName
+        self.batchIndex = batchIndex
         self.image = image
         self.imageID = imageID
         self.created = created
@@ -114,6 +124,24 @@ public struct JobObservation: Sendable, Equatable {
 
     /// When the job's time is up: its time limit counts from creation and covers every attempt.
     public var deadline: Date? { created.map { $0.addingTimeInterval(TimeInterval(timeLimitSeconds)) } }
+}
+
+/// A batch as recorded in the runtime: the record is made once every job of the batch exists, so a
+/// batch job without its batch's record belongs to a submission that never completed.
+public struct BatchObservation: Sendable, Equatable {
+    public var name: String
+    /// The caller's own ID for the batch.
+    public var batchId: String?
+    public var created: Date
+    /// When a stop of the whole batch was recorded: jobs that had not ended by then are stopped.
+    public var stopRequestedAt: Date?
+
+    public init(name: String, batchId: String? = nil, created: Date, stopRequestedAt: Date? = nil) {
+        self.name = name
+        self.batchId = batchId
+        self.created = created
+        self.stopRequestedAt = stopRequestedAt
+    }
 }
 
 /// What happens in the runtime that may change a job.
@@ -146,6 +174,15 @@ public protocol JobRuntime: Sendable {
     /// keeps the stop requests it made or found in `observeAll`.
     func observe(name: String, selector: JobSelector) async throws -> JobObservation?
     func observeAll(selector: JobSelector) async throws -> [JobObservation]
+    /// Records a batch whose jobs all exist: the commit point of its submission.
+    func recordBatch(_ batch: BatchObservation, selector: JobSelector) async throws
+    /// Every recorded batch.
+    func observeBatches(selector: JobSelector) async throws -> [BatchObservation]
+    /// Records durably that a batch is to stop, at `time`, before its jobs are stopped.
+    func recordBatchStop(name: String, at time: Date, selector: JobSelector) async throws
+    /// Removes a batch's records (its jobs are removed one by one after: without the record they are
+    /// leftovers a reconcile removes, should this process die first).
+    func removeBatchRecord(name: String, selector: JobSelector) async throws
     /// Records durably a failed attempt that is to be tried again, before the retry's start; recording
     /// the same attempt twice is not an error.
     func recordAttempt(_ attempt: JobAttempt, name: String, selector: JobSelector) async throws
