@@ -44,7 +44,7 @@ struct APIFailure: Error, Equatable {
     }
 
     /// The operations that read a request body: a decoding error anywhere else is a parameter's.
-    static let operationsWithBody: Set<String> = [Operations.CreateJob.id]
+    static let operationsWithBody: Set<String> = [Operations.CreateJob.id, Operations.CreateBatch.id]
 
     /// The errors whose meaning is known wherever they were thrown.
     private static func classify(_ error: any Error) -> APIFailure? {

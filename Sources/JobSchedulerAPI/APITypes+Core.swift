@@ -1,4 +1,5 @@
 import Foundation
+import RadixConfig
 import SchedulerCore
 
 // Conversions between the API's types and the core's. Field names and meanings are the same on both
@@ -10,6 +11,8 @@ extension RadixJobStatus {
         self.init(
             name: status.name,
             jobId: status.jobId,
+            batchName: status.batchName,
+            batchId: status.batchId,
             created: status.created,
             started: status.started,
             ended: status.ended,
@@ -58,8 +61,8 @@ extension Components.Schemas.ReplicaStatus.StatusPayload {
 }
 
 extension JobRequest {
-    /// The core's request for a `POST /api/v1/jobs` body. Whether its values are acceptable is the
-    /// scheduler's to judge (`JobLaunchFactory`), so the rules live in one place.
+    /// The core's request for a `POST /api/v1/jobs` body (or one job of a batch). Whether its values are
+    /// acceptable is the scheduler's to judge (`JobLaunchFactory`), so the rules live in one place.
     init(_ description: Components.Schemas.JobScheduleDescription) {
         self.init(
             payload: description.payload,
@@ -67,11 +70,38 @@ extension JobRequest {
             variables: description.variables?.additionalProperties,
             requests: description.resources?.requests?.additionalProperties,
             limits: description.resources?.limits?.additionalProperties,
-            timeLimitSeconds: description.timeLimitSeconds.map { Int($0) },
+            timeLimitSeconds: description.timeLimitSeconds.map { Int(clamping: $0) },
             backoffLimit: description.backoffLimit.map { Int($0) },
             command: description.command,
             args: description.args,
-            imageTagName: description.imageTagName
+            imageTagName: description.imageTagName,
+            failurePolicy: description.failurePolicy.map(FailurePolicy.init)
         )
+    }
+
+    /// A batch's defaults (`defaultRadixJobComponentConfig`): the same overrides, without payload or ID.
+    init(_ config: Components.Schemas.RadixJobComponentConfig) {
+        self.init(
+            variables: config.variables?.additionalProperties,
+            requests: config.resources?.requests?.additionalProperties,
+            limits: config.resources?.limits?.additionalProperties,
+            timeLimitSeconds: config.timeLimitSeconds.map { Int(clamping: $0) },
+            backoffLimit: config.backoffLimit.map { Int($0) },
+            command: config.command,
+            args: config.args,
+            imageTagName: config.imageTagName,
+            failurePolicy: config.failurePolicy.map(FailurePolicy.init)
+        )
+    }
+}
+
+extension FailurePolicy {
+    init(_ policy: Components.Schemas.FailurePolicy) {
+        self.init(rules: policy.rules.map { rule in
+            FailurePolicyRule(
+                action: FailurePolicyRule.Action(rawValue: rule.action.rawValue) ?? .count,
+                onExitCodes: ExitCodeRequirement(operator: rule.onExitCodes._operator == .notIn ? .notIn : .in,
+                                                 values: rule.onExitCodes.values.map { Int($0) }))
+        })
     }
 }

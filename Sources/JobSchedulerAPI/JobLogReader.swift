@@ -100,9 +100,10 @@ struct FollowedJobLog: AsyncSequence, Sendable {
 
         /// A container removed under the follow (the job deleted, or dropped from history) cuts the
         /// engine's stream, or makes it refuse the next one: that is the end of the job's output, not a
-        /// failure. The scheduler learns of it a moment after the engine; anything else is rethrown.
+        /// failure. The scheduler learns of it after the engine (once a DELETE has removed the job's
+        /// records too: seconds on a loaded engine); anything else is rethrown.
         private func endOfOutput(after error: any Error) async throws {
-            let deadline = ContinuousClock.now + .seconds(2)
+            let deadline = ContinuousClock.now + .seconds(15)
             repeat {
                 guard let state = reader.state(), !state.isTerminal else { return }
                 try await Task.sleep(for: reader.pollInterval)

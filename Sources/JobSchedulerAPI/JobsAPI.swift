@@ -7,7 +7,7 @@ import Prometheus
 /// tags), implemented on one job's scheduler. Errors are answered in one place (`answering`, through
 /// each operation's documented responses, `DocumentedFailures`); an error an operation does not
 /// document is thrown, and `RadixStatusMiddleware` still answers it with a Status body of the right code.
-struct JobsAPI: APIProtocol {
+struct JobsAPI: APIProtocol {  // the Batch operations: BatchesAPI.swift
     let scheduler: JobScheduler
     let health: EngineHealth
     let metrics: PrometheusCollectorRegistry
@@ -25,34 +25,61 @@ struct JobsAPI: APIProtocol {
     /// The core's request for a `POST /api/v1/jobs` body, refusing what the scheduler cannot take.
     private func request(from body: Operations.CreateJob.Input.Body?) throws -> JobRequest {
         guard case .json(let description) = body else { return JobRequest() }
-        if let image = description.image {
+        try refuseUnsupported(RequestFields(description))
+        return JobRequest(description)
+    }
+
+    /// The fields of a job request (or a batch's defaults) that only some values of are honoured.
+    struct RequestFields {
+        var image: String?
+        var node: Bool
+        var runtime: Bool
+        var runAsUser: Bool
+        var timeLimitSeconds: Int64?
+        /// Where the fields are, for the messages (`jobScheduleDescriptions[2].`).
+        var path = ""
+
+        init(_ description: Components.Schemas.JobScheduleDescription, path: String = "") {
+            (image, node, runtime, runAsUser) = (description.image, description.node != nil, description.runtime != nil, description.runAsUser != nil)
+            timeLimitSeconds = description.timeLimitSeconds
+            self.path = path
+        }
+
+        init(_ config: Components.Schemas.RadixJobComponentConfig, path: String) {
+            (image, node, runtime, runAsUser) = (config.image, config.node != nil, config.runtime != nil, config.runAsUser != nil)
+            timeLimitSeconds = config.timeLimitSeconds
+            self.path = path
+        }
+    }
+
+    /// Refuses what a request asks for that this scheduler cannot honour, so that no job runs otherwise than asked.
+    func refuseUnsupported(_ fields: RequestFields) throws {
+        if let image = fields.image {
             // Radix's scheduler has no such field; a client sending one expects an image we would not run.
             let job = scheduler.configuration.job
             let configured = (job.imageTemplate ?? job.image).map { "its configured image \($0)" } ?? "the image configured in radixconfig.yaml"
             let given = image.count > 100 ? image.prefix(100) + "…" : Substring(image)
-            let message = "image cannot be chosen in a job request (got \"\(given)\"): job \(job.name) always runs \(configured)"
+            let message = "\(fields.path)image cannot be chosen in a job request (got \"\(given)\"): job \(job.name) always runs \(configured)"
                 + " (imageTagName picks the tag of an image configured with an {imageTagName} placeholder)"
             throw APIFailure(status: .badRequest, message: message)
         }
-        // Radix's fields this scheduler cannot honour: refused, so that no job runs otherwise than asked.
-        // (`safeToRestart` only permits what this scheduler never does, so it is honoured as it is.)
+        // Radix's fields this scheduler cannot honour. (`safeToRestart` only permits what this scheduler
+        // never does, so it is honoured as it is.)
         let unsupported = [
-            ("node", description.node != nil, "GPUs cannot be requested here"),
-            ("runtime", description.runtime != nil, "the node's architecture or type cannot be chosen here"),
-            ("failurePolicy", description.failurePolicy != nil, "a failure policy cannot be given in a request yet"),
-            ("runAsUser", description.runAsUser != nil, "the user a job runs as cannot be chosen yet"),
-        ].filter(\.1).map { "\($0.0): \($0.2)" }
+            ("node", fields.node, "GPUs cannot be requested here"),
+            ("runtime", fields.runtime, "the node's architecture or type cannot be chosen here"),
+            ("runAsUser", fields.runAsUser, "the user a job runs as cannot be chosen yet"),
+        ].filter(\.1).map { "\(fields.path)\($0.0): \($0.2)" }
         if !unsupported.isEmpty {
             let message = "invalid job request: " + unsupported.joined(separator: "; ")
             throw APIFailure(status: .unprocessableContent, reason: "Invalid", message: message)
         }
-        if let limit = description.timeLimitSeconds, limit > Self.maximumTimeLimitSeconds {
+        if let limit = fields.timeLimitSeconds, limit > Self.maximumTimeLimitSeconds {
             // The contract's maximum: a deadline further away than that is no deadline, and the
             // scheduler's timer cannot hold it.
-            let message = "invalid job request: timeLimitSeconds: must be at most \(Self.maximumTimeLimitSeconds), got \(limit)"
+            let message = "invalid job request: \(fields.path)timeLimitSeconds: must be at most \(Self.maximumTimeLimitSeconds), got \(limit)"
             throw APIFailure(status: .unprocessableContent, reason: "Invalid", message: message)
         }
-        return JobRequest(description)
     }
 
     func getJobs(_ input: Operations.GetJobs.Input) async throws -> Operations.GetJobs.Output {

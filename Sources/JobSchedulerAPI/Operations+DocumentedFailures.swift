@@ -50,3 +50,53 @@ extension Operations.GetHealth.Output: DocumentedFailures {
         503: { .serviceUnavailable(.init(body: .json($0))) },
     ]
 }
+
+extension Operations.CreateBatch.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        400: { .badRequest(.init(body: .json($0))) },
+        413: { .contentTooLarge(.init(body: .json($0))) },
+        422: { .unprocessableContent(.init(body: .json($0))) },
+        503: { .serviceUnavailable(.init(body: .json($0))) },
+    ]
+}
+
+extension Operations.GetBatch.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        404: { .notFound(.init(body: .json($0))) },
+    ]
+}
+
+extension Operations.GetBatchJob.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        404: { .notFound(.init(body: .json($0))) },
+    ]
+}
+
+extension Operations.DeleteBatch.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        404: { .notFound(.init(body: .json($0))) },
+        503: { .serviceUnavailable(.init(body: .json($0))) },
+    ]
+}
+
+extension Operations.StopBatch.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        400: { .badRequest(.init(body: .json($0))) },
+        404: { .notFound(.init(body: .json($0))) },
+        503: { .serviceUnavailable(.init(body: .json($0))) },
+    ]
+}
+
+extension Operations.StopAllBatches.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        503: { .serviceUnavailable(.init(body: .json($0))) },
+    ]
+}
+
+extension Operations.StopBatchJob.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        400: { .badRequest(.init(body: .json($0))) },
+        404: { .notFound(.init(body: .json($0))) },
+        503: { .serviceUnavailable(.init(body: .json($0))) },
+    ]
+}

@@ -93,3 +93,57 @@ extension KeyedEncodingContainer {
         if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
     }
 }
+
+/// A batch's status as the API sends it: swagger.json's `BatchStatus`, written by hand for the same
+/// reason as `RadixJobStatus` (its unknown timestamps go out as explicit nulls).
+struct RadixBatchStatus: Codable, Hashable, Sendable {
+    var name: String
+    var jobId: String?
+    var batchName: String?
+    var batchId: String?
+    var created: Date?
+    var started: Date?
+    var ended: Date?
+    var updated: Date?
+    /// A job's states, `Active` and `Completed`, or what radixconfig's `batchStatusRules` give.
+    var status: String
+    var message: String?
+    var failed: Int32?
+    var restart: String?
+    var podStatuses: [RadixPodStatus]?
+    var jobStatuses: [RadixJobStatus]?
+    /// `batch`, or `job` for a single job.
+    var batchType: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, jobId, batchName, batchId, created, started, ended, updated, status, message, failed, restart, podStatuses,
+             jobStatuses, batchType
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encodeIfPresent(jobId, forKey: .jobId)
+        try container.encodeIfPresent(batchName, forKey: .batchName)
+        try container.encodeIfPresent(batchId, forKey: .batchId)
+        try container.encodeOrNull(created, forKey: .created)
+        try container.encodeOrNull(started, forKey: .started)
+        try container.encodeOrNull(ended, forKey: .ended)
+        try container.encodeOrNull(updated, forKey: .updated)
+        try container.encode(status, forKey: .status)
+        try container.encodeIfPresent(message, forKey: .message)
+        try container.encodeIfPresent(failed, forKey: .failed)
+        try container.encodeIfPresent(restart, forKey: .restart)
+        try container.encodeIfPresent(podStatuses, forKey: .podStatuses)
+        try container.encodeIfPresent(jobStatuses, forKey: .jobStatuses)
+        try container.encodeIfPresent(batchType, forKey: .batchType)
+    }
+}
+
+extension RadixBatchStatus {
+    init(_ status: BatchStatus) {
+        self.init(name: status.name, batchId: status.batchId, created: status.created, started: status.started,
+                  ended: status.ended, updated: status.updated, status: status.state.rawValue, message: status.message,
+                  failed: Int32(clamping: status.failed), jobStatuses: status.jobStatuses.map(RadixJobStatus.init), batchType: "batch")
+    }
+}

@@ -36,15 +36,19 @@ struct APIFixture {
     var payloadPath: String? = "/args"
     var historyLimit = 10
     var backoffLimit = 0
+    var batchStatusRules: [BatchStatusRule] = []
     var stopGracePeriod: Duration = .seconds(2)
     var requestBodyLimit = APIServerOptions.defaultRequestBodyLimit
     var host = "127.0.0.1"
     var port = 0
     var runtime: Runtime = .engine
+    /// Leaves the engine as the run left it (for a second run, a restarted scheduler, to find).
+    var keepsWhatItLeaves = false
 
     var job: ResolvedJob {
         ResolvedJob(name: jobName, image: TestEngine.image, schedulerPort: 8000, payloadPath: payloadPath,
-                    timeLimitSeconds: 120, backoffLimit: backoffLimit, command: ["sh", "-c", script])
+                    timeLimitSeconds: 120, backoffLimit: backoffLimit, command: ["sh", "-c", script],
+                    batchStatusRules: batchStatusRules)
     }
 
     var configuration: SchedulerConfiguration {
@@ -108,6 +112,7 @@ struct APIFixture {
     /// Removes the application's containers and volumes from the engine (nothing to do in memory).
     func removeLeftovers() async {
         if case .inMemory = runtime { return }
+        if keepsWhatItLeaves { return }
         await TestEngine.removeApplication(applicationName)
     }
 }

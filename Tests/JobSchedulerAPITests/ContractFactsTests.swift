@@ -61,6 +61,13 @@ struct ContractFactsTests {
             Operations.StopAllJobs.id: Set(Operations.StopAllJobs.Output.failures.keys),
             Operations.GetJobLogs.id: Set(Operations.GetJobLogs.Output.failures.keys),
             Operations.GetHealth.id: Set(Operations.GetHealth.Output.failures.keys),
+            Operations.CreateBatch.id: Set(Operations.CreateBatch.Output.failures.keys),
+            Operations.GetBatch.id: Set(Operations.GetBatch.Output.failures.keys),
+            Operations.GetBatchJob.id: Set(Operations.GetBatchJob.Output.failures.keys),
+            Operations.DeleteBatch.id: Set(Operations.DeleteBatch.Output.failures.keys),
+            Operations.StopBatch.id: Set(Operations.StopBatch.Output.failures.keys),
+            Operations.StopAllBatches.id: Set(Operations.StopAllBatches.Output.failures.keys),
+            Operations.StopBatchJob.id: Set(Operations.StopBatchJob.Output.failures.keys),
         ]
         for (id, codes) in tables {
             #expect(codes == documented[id], "\(id)")

@@ -33,6 +33,8 @@ struct OpenAPIDocumentTests {
         let paths = try #require(root["paths"] as? [String: Any])
         #expect(Set(paths.keys) == [
             "/api/v1/jobs", "/api/v1/jobs/stop", "/api/v1/jobs/{jobName}", "/api/v1/jobs/{jobName}/stop", "/api/v1/jobs/{jobName}/logs",
+            "/api/v1/batches", "/api/v1/batches/stop", "/api/v1/batches/{batchName}", "/api/v1/batches/{batchName}/stop",
+            "/api/v1/batches/{batchName}/jobs/{jobName}", "/api/v1/batches/{batchName}/jobs/{jobName}/stop",
             "/health", "/metrics", "/swagger.json", "/",
         ])
     }
@@ -41,7 +43,7 @@ struct OpenAPIDocumentTests {
         let root = try Self.document()
         let paths = try #require(root["paths"] as? [String: [String: Any]])
         // Operations that need the engine document its 503; the others never touch it.
-        let withoutEngine: Set<String> = ["getJobs", "getJob", "getMetrics", "getOpenAPIDocument", "getAPIPage"]
+        let withoutEngine: Set<String> = ["getJobs", "getJob", "getBatches", "getBatch", "getBatchJob", "getMetrics", "getOpenAPIDocument", "getAPIPage"]
         for (path, item) in paths {
             for (method, operation) in item where method != "parameters" {
                 let operation = try #require(operation as? [String: Any])
@@ -107,10 +109,12 @@ struct OpenAPIDocumentTests {
         for (path, item) in paths {
             for (method, operation) in item where method != "parameters" {
                 let responses = try #require((operation as? [String: Any])?["responses"] as? [String: Any])
-                operations.append((method, path.replacingOccurrences(of: "{jobName}", with: "work-20260101000000-abcdefgh"), Set(responses.keys)))
+                let uri = path.replacingOccurrences(of: "{jobName}", with: "work-20260101000000-abcdefgh")
+                    .replacingOccurrences(of: "{batchName}", with: "batch-workxxxxxxxxxxxx-20260101000000-abcdefgh")
+                operations.append((method, uri, Set(responses.keys)))
             }
         }
-        #expect(operations.count == 11)
+        #expect(operations.count == 19)
         try await APIFixture().run { [operations] client in
             for (method, uri, codes) in operations {
                 let response = try await client.request(HTTPRequest.Method(method.uppercased())!, uri)

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import RadixConfig
 import SchedulerCore
 import Testing
 @testable import JobSchedulerAPI
@@ -53,13 +54,29 @@ struct RequestErrorTests {
         }
     }
 
+    @Test func aRequestsFailurePolicyReplacesTheConfiguredOneAndIsCheckedAsRadixDoes() async throws {
+        let jobs = InMemoryJobRuntime(clock: WallClock())
+        try await APIFixture(runtime: .inMemory(jobs)).run { client in
+            let bad = #"{"failurePolicy":{"rules":[{"action":"FailJob","onExitCodes":{"operator":"In","values":[0, 3, 3, 300]}}]}}"#
+            let message = try await client.request(.post, "/api/v1/jobs", json: bad).expectFailure(422, "Invalid")
+            #expect(message.contains("failurePolicy.rules[0].onExitCodes.values: 0 cannot be used with the In operator"), "\(message)")
+            #expect(message.contains("must be distinct") && message.contains("between 0 and 255, got 300"), "\(message)")
+            let unknown = #"{"failurePolicy":{"rules":[{"action":"Retry","onExitCodes":{"operator":"In","values":[3]}}]}}"#
+            _ = try await client.request(.post, "/api/v1/jobs", json: unknown).expectFailure(422, "Invalid")
+            #expect(jobs.containerNames.isEmpty, "a refused request made a container")
+            let name = try await client.submit(#"{"failurePolicy":{"rules":[{"action":"Ignore","onExitCodes":{"operator":"NotIn","values":[1]}}]}}"#)
+            let policy = try #require(jobs.container(name)?.launch.failurePolicy)
+            #expect(policy.rules.map(\.action) == [.ignore])
+            #expect(policy.rules.first?.onExitCodes == ExitCodeRequirement(operator: .notIn, values: [1]))
+        }
+    }
+
     @Test func radixFieldsThatCannotBeHonouredAre422AndNothingRuns() async throws {
         let jobs = InMemoryJobRuntime(clock: WallClock())
         try await APIFixture(runtime: .inMemory(jobs)).run { client in
             let refused = [
                 (#"{"node":{"gpu":"nvidia-v100","gpuCount":"1"}}"#, "node"),
                 (#"{"runtime":{"architecture":"arm64"}}"#, "runtime"),
-                (#"{"failurePolicy":{"rules":[{"action":"FailJob","onExitCodes":{"operator":"In","values":[42]}}]}}"#, "failurePolicy"),
                 (#"{"runAsUser":1000}"#, "runAsUser"),
             ]
             for (body, field) in refused {
