@@ -49,6 +49,10 @@ public struct ServeCommand: AsyncParsableCommand {
             help: "Seconds between the SIGTERM and the SIGKILL of a stopped job. (default: 30)")
     public var stopGracePeriod: Int?
 
+    @Option(name: .customLong("max-running"),
+            help: "How many jobs of each job run at once; the others wait, and start in the order submitted. (default: no limit)")
+    public var maxRunning: Int?
+
     public init() {}
 
     public func run() async throws {
@@ -98,7 +102,8 @@ public struct ServeCommand: AsyncParsableCommand {
                 job: job,
                 historyLimit: settings.historyLimit,
                 network: settings.network,
-                stopGracePeriod: .seconds(settings.stopGracePeriodSeconds)
+                stopGracePeriod: .seconds(settings.stopGracePeriodSeconds),
+                maxRunning: settings.maxRunning
             )
             do {
                 let app = try await buildApplication(

@@ -11,6 +11,8 @@ public struct ServeSettings: Sendable, Equatable {
     public var historyLimit: Int
     public var network: String?
     public var stopGracePeriodSeconds: Int
+    /// How many jobs of each job run at once; nil: no limit.
+    public var maxRunning: Int? = nil
 
     public static let defaultHost = "0.0.0.0"
     public static let defaultHistoryLimit = 10
@@ -26,6 +28,7 @@ public struct ServeSettings: Sendable, Equatable {
         public static let historyLimit = "JOB_SCHEDULER_HISTORY_LIMIT"
         public static let network = "JOB_SCHEDULER_NETWORK"
         public static let stopGracePeriod = "JOB_SCHEDULER_STOP_GRACE_PERIOD"
+        public static let maxRunning = "JOB_SCHEDULER_MAX_RUNNING"
     }
 
     /// A setting that cannot be used, said in one line.
@@ -56,7 +59,8 @@ public struct ServeSettings: Sendable, Equatable {
             historyLimit: try number(command.historyLimit, Variable.historyLimit, "--history-limit") ?? defaultHistoryLimit,
             network: text(command.network, Variable.network),
             stopGracePeriodSeconds: try number(command.stopGracePeriod, Variable.stopGracePeriod, "--stop-grace-period")
-                ?? defaultStopGracePeriodSeconds
+                ?? defaultStopGracePeriodSeconds,
+            maxRunning: try number(command.maxRunning, Variable.maxRunning, "--max-running")
         )
         try settings.check()
         return settings
@@ -73,6 +77,7 @@ public struct ServeSettings: Sendable, Equatable {
         guard stopGracePeriodSeconds >= 0 else {
             throw Problem("--stop-grace-period must be 0 or more seconds, got \(stopGracePeriodSeconds)")
         }
+        if let maxRunning, maxRunning < 1 { throw Problem("--max-running must be at least 1, got \(maxRunning)") }
         guard !host.isEmpty else { throw Problem("--host must not be empty") }
     }
 

@@ -49,6 +49,51 @@ struct BatchProcessTests {
         }
     }
 
+    /// `--max-running 3`: a batch of 12 never has more than 3 jobs running, each runs once, and the queue
+    /// (created containers) survives a SIGKILL of the scheduler.
+    @Test func theRunQueueHoldsItsLimitAndSurvivesASIGKILL() async throws {
+        try await SchedulerProcess.withScheduler { server in
+            try await server.start(server.serveArguments + ["--max-running", "3"])
+            let jobs = (0..<12).map { _ in ["variables": ["SLEEP": "0.4"]] }
+            let (status, answer) = try await server.request("POST", "/batches", json: ["jobScheduleDescriptions": jobs])
+            #expect(status == 200)
+            let name = try #require((answer as? [String: Any])?["name"] as? String)
+            let labels = ["radix-app=\(server.application)"]
+            var mostRunning = 0
+            var crashed = false
+            try await waitUntil("every job of the batch has ended", timeout: .seconds(180), pollingEvery: .milliseconds(10)) {
+                let containers = try await TestEngine.client.listContainers(all: true, labels: labels)
+                mostRunning = max(mostRunning, containers.filter { $0.state == .running }.count)
+                let exited = containers.filter { $0.state == .exited }.count
+                if !crashed && exited >= 4 {
+                    crashed = true
+                    await server.crash()
+                    try await server.start(server.serveArguments + ["--max-running", "3"])
+                }
+                return exited == 12
+            }
+            #expect(crashed)
+            #expect(mostRunning <= 3, "at most 3 jobs ran at once, saw \(mostRunning)")
+            #expect(mostRunning >= 2, "the jobs ran side by side")
+            let batch = try await server.request("GET", "/batches/\(name)").body as? [String: Any] ?? [:]
+            let states = (batch["jobStatuses"] as? [[String: Any]] ?? []).compactMap { $0["status"] as? String }
+            #expect(states == Array(repeating: "Succeeded", count: 12))
+            let containers = try await TestEngine.client.listContainers(all: true, labels: labels)
+            for container in containers {
+                #expect(try await TestEngine.client.inspectContainer(container.id).restartCount == 0)
+            }
+            // Started in the batch's order: a job starts before the one three places after it (which
+            // needs a place freed; starts sent together may reach the engine in any order).
+            var starts: [(index: Int, start: Date)] = []
+            for container in containers {
+                let details = try await TestEngine.client.inspectContainer(container.id)
+                starts.append((Int(details.config.labels["radix-batch-index"] ?? "") ?? -1, try #require(details.state.startedAt)))
+            }
+            let ordered = starts.sorted { $0.index < $1.index }.map(\.start)
+            #expect(zip(ordered, ordered.dropFirst(3)).allSatisfy { $0 < $1 }, "\(ordered)")
+        }
+    }
+
     /// `job-scheduler batches ...` against the live scheduler.
     func batches(_ server: SchedulerProcess, _ arguments: [String], input: String? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
         let binary = try #require(JobSchedulerBinary.url()?.path)

@@ -22,10 +22,10 @@ struct ServeSettingsTests {
         let settings = try settings([], environment: [
             "JOB_SCHEDULER_CONFIG": "/etc/app/radixconfig.yaml", "JOB_SCHEDULER_JOB": "compute", "JOB_SCHEDULER_ENV": "prod",
             "JOB_SCHEDULER_PORT": "9100", "JOB_SCHEDULER_HOST": "127.0.0.1", "JOB_SCHEDULER_HISTORY_LIMIT": "3",
-            "JOB_SCHEDULER_NETWORK": "radix", "JOB_SCHEDULER_STOP_GRACE_PERIOD": "5",
+            "JOB_SCHEDULER_NETWORK": "radix", "JOB_SCHEDULER_STOP_GRACE_PERIOD": "5", "JOB_SCHEDULER_MAX_RUNNING": "8",
         ])
         #expect(settings == ServeSettings(configPath: "/etc/app/radixconfig.yaml", jobName: "compute", environment: "prod", port: 9100,
-                                          host: "127.0.0.1", historyLimit: 3, network: "radix", stopGracePeriodSeconds: 5))
+                                          host: "127.0.0.1", historyLimit: 3, network: "radix", stopGracePeriodSeconds: 5, maxRunning: 8))
     }
 
     @Test func flagsWinOverEnvironmentVariables() throws {
@@ -46,6 +46,7 @@ struct ServeSettingsTests {
         #expect(throws: ServeSettings.Problem.self) { try settings(["--history-limit", "0"]) }
         #expect(throws: ServeSettings.Problem.self) { try settings(["--stop-grace-period=-1"]) }
         #expect(throws: ServeSettings.Problem.self) { try settings(["--job", "a", "--port", "70000"]) }
+        #expect(throws: ServeSettings.Problem.self) { try settings(["--max-running", "0"]) }
     }
 
     @Test func jobsComeFromTheConfigEachOnItsPort() throws {

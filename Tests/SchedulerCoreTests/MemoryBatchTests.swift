@@ -92,3 +92,29 @@ struct MemoryBatchTests {
         }
     }
 }
+
+@Suite("Run queue on the in-memory runtime")
+struct MemoryRunQueueTests {
+    /// A batch of 12 under a limit of 3: never more than 3 run, each job runs once, in the batch's order.
+    @Test func aBatchUnderALimitRunsEachJobOnceNeverMoreThanTheLimitAtOnce() async throws {
+        let memory = MemoryScheduler(maxRunning: 3)
+        try await memory.running {
+            let batch = try await memory.scheduler.submitBatch(BatchRequest(jobs: (0..<12).map { JobRequest(jobId: "j\($0)") }))
+            let names = batch.jobStatuses.map(\.name)
+            var startedOrder: [String] = []
+            for finished in 0..<names.count {
+                try await eventually("the queue fills the free places") {
+                    names.filter { memory.runtime.container($0)?.runState == .running }.count == min(3, names.count - finished)
+                }
+                let running = names.filter { memory.runtime.container($0)?.runState == .running }
+                #expect(running.count <= 3)
+                startedOrder += running.filter { !startedOrder.contains($0) }
+                memory.runtime.exit(running.first!, code: 0)
+                try await memory.waitFor(running.first!, .succeeded)
+            }
+            for name in names { try await memory.waitFor(name, .succeeded) }
+            #expect(names.allSatisfy { memory.runtime.container($0)?.starts == 1 })
+            #expect(startedOrder == names, "jobs start in the order they were given")
+        }
+    }
+}

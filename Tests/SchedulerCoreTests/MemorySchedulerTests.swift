@@ -14,13 +14,14 @@ struct MemoryScheduler {
     let scheduler: JobScheduler
 
     init(timeLimitSeconds: Int = 120, backoffLimit: Int = 0, failurePolicy: FailurePolicy? = nil, historyLimit: Int = 10,
-         stopGracePeriod: Duration = .seconds(30), runtime: InMemoryJobRuntime? = nil, clock: ManualClock = ManualClock()) {
+         stopGracePeriod: Duration = .seconds(30), maxRunning: Int? = nil, runtime: InMemoryJobRuntime? = nil,
+         clock: ManualClock = ManualClock()) {
         self.clock = clock
         self.runtime = runtime ?? InMemoryJobRuntime(clock: clock)
         let job = ResolvedJob(name: "work", image: "busybox", schedulerPort: 8000, payloadPath: "/args",
                               timeLimitSeconds: timeLimitSeconds, backoffLimit: backoffLimit, failurePolicy: failurePolicy)
         configuration = SchedulerConfiguration(applicationName: "memory", job: job, historyLimit: historyLimit,
-                                               stopGracePeriod: stopGracePeriod)
+                                               stopGracePeriod: stopGracePeriod, maxRunning: maxRunning)
         var logger = Logger(label: "memory-scheduler")
         logger.logLevel = .critical
         scheduler = JobScheduler(configuration: configuration, runtime: self.runtime, clock: clock, logger: logger)
@@ -30,6 +31,7 @@ struct MemoryScheduler {
     func restarted(historyLimit: Int? = nil) -> MemoryScheduler {
         MemoryScheduler(timeLimitSeconds: configuration.job.timeLimitSeconds, backoffLimit: configuration.job.backoffLimit,
                         failurePolicy: configuration.job.failurePolicy, historyLimit: historyLimit ?? configuration.historyLimit, stopGracePeriod: configuration.stopGracePeriod,
+                        maxRunning: configuration.maxRunning,
                         runtime: runtime, clock: clock)
     }
 

@@ -108,15 +108,48 @@ extension SchedulerState {
         effects.actions.append(.observeAll(ticket: ticket))
     }
 
-    /// Starts an accepted job: created, complete, not stopped, and not started by this process before.
+    /// Starts an accepted job: created, complete, not stopped, and not started by this process before;
+    /// under `maxRunning`, it joins the queue instead.
     mutating func startIfAccepted(_ name: String, _ effects: inout SchedulerEffects) {
-        guard let record = records[name], record.observation.runState == .created, record.observation.engineError.isEmpty,
-              record.observation.submissionComplete, !record.observation.stopRequested,
-              !startsIssued.contains(name) else { return }
-        // A batch's jobs start once the batch is recorded: before, they may be a half-made submission.
-        if let batch = record.observation.batchName, batches[batch] == nil { return }
+        guard isStartable(name) else { return }
+        if maxRunning != nil {
+            queued.insert(name)
+            return
+        }
         startsIssued.insert(name)
         effects.actions.append(.start(name: name, attempt: 0))
+    }
+
+    func isStartable(_ name: String) -> Bool {
+        guard let record = records[name], record.observation.runState == .created, record.observation.engineError.isEmpty,
+              record.observation.submissionComplete, !record.observation.stopRequested,
+              !startsIssued.contains(name) else { return false }
+        // A batch's jobs start once the batch is recorded: before, they may be a half-made submission.
+        if let batch = record.observation.batchName, batches[batch] == nil { return false }
+        return true
+    }
+
+    /// Starts queued jobs, oldest submission first, while fewer than `maxRunning` run. A job runs from
+    /// its start until it ends, waiting between retries included.
+    mutating func startQueued(_ effects: inout SchedulerEffects) {
+        guard let limit = maxRunning, !queued.isEmpty else { return }
+        var free = limit - records.reduce(0) { count, entry in
+            let (name, record) = entry
+            let running = !record.status.state.isTerminal && (record.observation.runState != .created || startsIssued.contains(name))
+            return count + (running ? 1 : 0)
+        }
+        guard free > 0 else { return }
+        let order = queued.compactMap { records[$0]?.observation }.sorted {
+            ($0.created ?? .distantPast, $0.batchIndex, $0.name) < ($1.created ?? .distantPast, $1.batchIndex, $1.name)
+        }
+        for observation in order {
+            guard free > 0 else { break }
+            queued.remove(observation.name)
+            guard isStartable(observation.name) else { continue }  // stopped or gone meanwhile
+            startsIssued.insert(observation.name)
+            effects.actions.append(.start(name: observation.name, attempt: 0))
+            free -= 1
+        }
     }
 
     /// A reading taken for a due start retry: start again only if the job has still never started.
@@ -176,6 +209,7 @@ extension SchedulerState {
             if let batch = removed.observation.batchName { jobsOfBatch[batch]?.remove(name) }
         }
         startsIssued.remove(name)
+        queued.remove(name)
         retries[name] = nil
         forgotten.insert(name)
         effects.reports.append(.jobForgotten(name: name, reason: reason))
@@ -200,6 +234,7 @@ extension SchedulerState {
     /// Completes an input's effects: asks for the clock when the earliest wake-up changed.
     mutating func finish(_ effects: inout SchedulerEffects) {
         if historyToCheck.jobs || historyToCheck.batches { enforceHistoryLimit(&effects) }
+        startQueued(&effects)
         let next = nextWakeUp
         if next != armedWakeUp {
             armedWakeUp = next

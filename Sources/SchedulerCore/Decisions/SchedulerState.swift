@@ -23,6 +23,9 @@ public struct SchedulerState: Sendable {
     public let stopGracePeriod: Duration
     /// radixconfig's rules for a batch's status; the first that holds decides.
     public let batchStatusRules: [BatchStatusRule]
+    /// How many jobs may run at once; nil for no limit. Jobs over it wait, created and not started
+    /// (so the queue is in the runtime), and start in the order they were submitted.
+    public let maxRunning: Int?
 
     /// Whether the runtime's events flow, and the index was rebuilt after they (re)connected: only
     /// then do the statuses follow the runtime.
@@ -49,6 +52,8 @@ public struct SchedulerState: Sendable {
     /// Jobs this process has asked the runtime to start: a job is started at most once, even if a
     /// stale observation still shows it as never started.
     var startsIssued: Set<String> = []
+    /// Accepted jobs waiting for a place under `maxRunning`.
+    var queued: Set<String> = []
     /// Retries under way: the attempt being recorded, or whose retry was started, per job (each sent once).
     var retries: [String: RetryProgress] = [:]
     /// Jobs with a stop or a kill in flight, so they are not sent twice.
@@ -71,10 +76,11 @@ public struct SchedulerState: Sendable {
 
     struct HistoryCheck: Sendable { var jobs = false, batches = false }
 
-    public init(historyLimit: Int, stopGracePeriod: Duration, batchStatusRules: [BatchStatusRule] = []) {
+    public init(historyLimit: Int, stopGracePeriod: Duration, batchStatusRules: [BatchStatusRule] = [], maxRunning: Int? = nil) {
         self.historyLimit = historyLimit
         self.stopGracePeriod = stopGracePeriod
         self.batchStatusRules = batchStatusRules
+        self.maxRunning = maxRunning
     }
 
     // MARK: - Reading

@@ -31,7 +31,7 @@ public final class JobScheduler: Service, Sendable {
         self.selector = configuration.selector
         self.metrics = SchedulerMetrics(job: configuration.job.name)
         self.state = Mutex(SchedulerState(historyLimit: configuration.historyLimit, stopGracePeriod: configuration.stopGracePeriod,
-                                          batchStatusRules: configuration.job.batchStatusRules))
+                                          batchStatusRules: configuration.job.batchStatusRules, maxRunning: configuration.maxRunning))
         (actions, actionQueue) = AsyncStream.makeStream()
         var logger = logger
         logger[metadataKey: "job"] = "\(configuration.job.name)"

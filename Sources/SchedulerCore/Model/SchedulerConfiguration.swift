@@ -13,9 +13,12 @@ public struct SchedulerConfiguration: Sendable {
     public var stopGracePeriod: Duration
     /// The largest payload accepted, in bytes.
     public var payloadLimit: Int
+    /// How many jobs run at once; the others wait in the order they were submitted. nil: no limit.
+    public var maxRunning: Int?
 
     public init(applicationName: String, job: ResolvedJob, historyLimit: Int = 10, network: String? = nil,
-                stopGracePeriod: Duration = .seconds(30), payloadLimit: Int = 1_048_576) {
+                stopGracePeriod: Duration = .seconds(30), payloadLimit: Int = 1_048_576, maxRunning: Int? = nil) {
+        self.maxRunning = maxRunning
         self.applicationName = applicationName
         self.job = job
         self.historyLimit = historyLimit
