@@ -103,7 +103,7 @@ public struct ServeCommand: AsyncParsableCommand {
                 historyLimit: settings.historyLimit,
                 network: settings.network,
                 stopGracePeriod: .seconds(settings.stopGracePeriodSeconds),
-                maxRunning: settings.maxRunning
+                maxRunning: job.maxRunning ?? settings.maxRunning  // the job's own limit is the more specific
             )
             do {
                 let app = try await buildApplication(

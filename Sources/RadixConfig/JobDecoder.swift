@@ -44,6 +44,8 @@ struct JobDecoder {
             notifications: Self.notifications(job),
             failurePolicy: job.failurePolicy(),
             batchStatusRules: job.batchStatusRules())
+        definition.maxRunning = job.int("maxRunning")
+        if let value = definition.maxRunning, value < 1 { job.report("maxRunning", "must be at least 1, got \(value)") }
         job.checkRequestsWithinLimits(definition.resources, resourcesPath: job.path("resources"), line: job.line("resources"))
 
         var references = EnvironmentReferences(listed: environmentNames)

@@ -36,7 +36,8 @@ extension JobDefinition {
             args: override?.args ?? args,
             notifications: override?.notifications ?? notifications,
             failurePolicy: override?.failurePolicy ?? failurePolicy,
-            batchStatusRules: override?.batchStatusRules ?? batchStatusRules ?? []
+            batchStatusRules: override?.batchStatusRules ?? batchStatusRules ?? [],
+            maxRunning: maxRunning
         )
     }
 }

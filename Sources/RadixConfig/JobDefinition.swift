@@ -24,6 +24,9 @@ public struct JobDefinition: Sendable, Hashable {
     public var failurePolicy: FailurePolicy?
     /// Nil when not given; an environment's list replaces it whole.
     public var batchStatusRules: [BatchStatusRule]?
+    /// How many of this job's jobs run at once (this scheduler's own key; Radix has none). Nil: the
+    /// scheduler's `--max-running`, else no limit.
+    public var maxRunning: Int?
     public var environmentConfig: [JobEnvironmentConfig]
     /// Keys this package does not model (cron, volumeMounts, ...), kept as written.
     public var extra: [String: YAMLValue]

@@ -25,6 +25,8 @@ public struct ResolvedJob: Sendable, Hashable {
     public var failurePolicy: FailurePolicy?
     /// Which status a batch of this job reports; empty for the default (Waiting, Active, Completed).
     public var batchStatusRules: [BatchStatusRule]
+    /// How many of this job's jobs run at once; nil when radixconfig does not say.
+    public var maxRunning: Int?
 
     public init(name: String, environment: String? = nil, src: String? = nil,
                 dockerfileName: String? = nil, image: String? = nil, imageTemplate: String? = nil, imageTagName: String? = nil,
@@ -35,7 +37,8 @@ public struct ResolvedJob: Sendable, Hashable {
                 backoffLimit: Int = JobDefinition.defaultBackoffLimit,
                 command: [String]? = nil, args: [String]? = nil,
                 notifications: JobNotifications? = nil, failurePolicy: FailurePolicy? = nil,
-                batchStatusRules: [BatchStatusRule] = []) {
+                batchStatusRules: [BatchStatusRule] = [], maxRunning: Int? = nil) {
+        self.maxRunning = maxRunning
         self.name = name
         self.environment = environment
         self.src = src

@@ -33,6 +33,16 @@ struct PolicyTests {
               batchStatusRules: []
         """
 
+    @Test func aJobsMaxRunningIsReadAndMustBePositive() throws {
+        let yaml = "- name: compute\n  src: compute\n  schedulerPort: 8000\n  maxRunning: 8\n"
+        let job = try #require(try RadixConfigFile.parse(yaml: configYAML(jobs: yaml)).jobs.first)
+        #expect(job.resolved(for: "dev").maxRunning == 8)
+        #expect(job.extra["maxRunning"] == nil, "a known key")
+        let found = problems(in: configYAML(jobs: yaml.replacingOccurrences(of: "maxRunning: 8", with: "maxRunning: 0")))
+        #expect(found.map(\.message) == ["must be at least 1, got 0"])
+        #expect(found.first?.path.description.hasSuffix("maxRunning") == true)
+    }
+
     @Test func theJobsListsAreReadAndAnEnvironmentsReplaceThemWhole() throws {
         let application = try RadixConfigFile.parse(yaml: configYAML(jobs: Self.job))
         let job = try #require(application.jobs.first)
