@@ -18,6 +18,7 @@ extension Operations.GetJob.Output: DocumentedFailures {
 
 extension Operations.DeleteJob.Output: DocumentedFailures {
     static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        400: { .badRequest(.init(body: .json($0))) },
         404: { .notFound(.init(body: .json($0))) },
         503: { .serviceUnavailable(.init(body: .json($0))) },
     ]

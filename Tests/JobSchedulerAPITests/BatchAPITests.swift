@@ -184,4 +184,28 @@ struct EngineBatchTests {
             #expect(status["status"] as? String == "Completed")
         }
     }
+
+    /// With a history limit of 1, the older of two succeeded batches goes whole (its containers and its
+    /// record), while a single job, in a group of its own, stays.
+    @Test func historyKeepsTheNewestBatchWholeAndSingleJobsApart() async throws {
+        var fixture = APIFixture(script: "exit 0")
+        fixture.historyLimit = 1
+        let application = fixture.applicationName
+        try await fixture.run { client in
+            let single = try await client.submit()
+            try await client.waitFor(single, toBe: ["Succeeded"])
+            let first = try #require(try await client.submitBatch(#"{"jobScheduleDescriptions":[{},{}]}"#)["name"] as? String)
+            try await client.waitForBatch(first) { $0["status"] as? String == "Completed" }
+            let second = try #require(try await client.submitBatch(#"{"jobScheduleDescriptions":[{},{}]}"#)["name"] as? String)
+            try await client.waitForBatch(second) { $0["status"] as? String == "Completed" }
+            let labels = ["radix-app=\(application)"]
+            try await waitUntil("the older batch is removed from the engine") {
+                let containers = try await TestEngine.client.listContainers(all: true, labels: labels).flatMap(\.names)
+                return !containers.contains { $0.contains(first) } && containers.filter { $0.contains(second) }.count == 2
+            }
+            #expect(try await TestEngine.client.listVolumes(labels: labels).map(\.name) == [second + "-batch"])
+            #expect(try await client.request(.get, "/api/v1/batches").array().compactMap { $0["name"] as? String } == [second])
+            #expect(try await client.request(.get, "/api/v1/jobs").array().compactMap { $0["name"] as? String } == [single])
+        }
+    }
 }

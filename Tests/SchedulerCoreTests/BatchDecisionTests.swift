@@ -125,6 +125,22 @@ struct BatchDecisionTests {
         #expect(throws: SchedulerError.batchAlreadyEnded("b", state: "Completed")) { try fresh.batchStopNeedsRecording("b") }
     }
 
+    /// A batch that ends with its stop is the newest in its history group: it stays, older ones go, and
+    /// the stop is answered with its status whatever the history does.
+    @Test mutating func aBatchStoppedBeforeItsJobsStartedEndsWhenStopped() throws {
+        var state = SchedulerState(historyLimit: 1, stopGracePeriod: .seconds(30))
+        swap(&state, &self.state)
+        defer { swap(&state, &self.state) }
+        _ = submit("old", jobs: 1, at: Self.t0)
+        _ = submit("done", jobs: 1, at: Self.t0.addingTimeInterval(1))
+        finishAll("done", jobs: 1, code: 0, at: 5)
+        let stopAt = Self.t0.addingTimeInterval(10)
+        let (status, effects) = try self.state.batchStopRecorded("old", at: stopAt, now: stopAt)
+        #expect(status.state == .completed && status.ended == stopAt)
+        #expect(Self.work(effects).contains(.removeBatch(name: "done", jobs: ["done-j0"])))
+        #expect(self.state.batchesNewestFirst().map(\.name) == ["old"])
+    }
+
     @Test mutating func aJobOfABatchIsFoundByItsFullOrShortName() throws {
         _ = submit("batch-x", jobs: 1)
         #expect(try state.batchJobName("batch-x-j0", in: "batch-x") == "batch-x-j0")

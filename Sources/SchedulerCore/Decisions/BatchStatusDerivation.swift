@@ -17,7 +17,8 @@ public enum BatchStatusDerivation {
         let state = rules.first { $0.holds(for: names) }.map { BatchState(rawValue: $0.batchStatus) }
             ?? (states.allSatisfy { $0 == .waiting } ? .waiting : finished ? .completed : .active)
         let started = ordered.compactMap(\.started).min()
-        let ended = finished ? ordered.compactMap(\.ended).max() ?? batch.stopRequestedAt ?? batch.created : nil
+        // A stopped batch ended when it was stopped, even if its jobs never started (whose end is unknown).
+        let ended = finished ? (ordered.compactMap(\.ended) + [batch.stopRequestedAt]).compactMap { $0 }.max() ?? batch.created : nil
         let updated = ([batch.created, batch.stopRequestedAt] + ordered.map(\.updated)).compactMap { $0 }.max()
         return BatchStatus(
             name: batch.name, batchId: batch.batchId, created: batch.created, started: started, ended: ended, updated: updated,

@@ -86,8 +86,10 @@ extension SchedulerState {
             startIfAccepted(job.name, &effects)
         }
         effects.reports.append(.batchCreated(name: batch.name, jobs: jobs.count))
+        // Taken before `finish`, which may trim the history.
+        let status = batchStatus(of: batch.name) ?? BatchStatusDerivation.status(of: batch, jobs: [], rules: batchStatusRules)
         finish(&effects)
-        return (batchStatus(of: batch.name)!, effects)
+        return (status, effects)
     }
 
     /// What a batch's stop needs: nothing when it was requested already (the batch's status), else the
@@ -111,8 +113,10 @@ extension SchedulerState {
             apply(observation, ticket: ticket, now: now, &effects)
         }
         effects.reports.append(.batchStopRequested(name: name))
+        // Taken before `finish`: a batch that ends with its stop may leave the history at once.
+        guard let status = batchStatus(of: name) else { throw .batchNotFound(name) }
         finish(&effects)
-        return (batchStatus(of: name)!, effects)
+        return (status, effects)
     }
 
     /// Checks that a batch can be deleted; returns its jobs, which the runtime then removes (after the
