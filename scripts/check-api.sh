@@ -91,7 +91,7 @@ spec:
 YAML
 
 step "serving $app on 127.0.0.1:$port"
-"$bin" serve --config "$work/radixconfig.yaml" --host 127.0.0.1 --history-limit 5 --stop-grace-period 1 \
+"$bin" serve --config "$work/radixconfig.yaml" --host 127.0.0.1 --history-limit 5 --stop-grace-period 1 --max-running 4 \
     >"$work/serve.log" 2>&1 &
 server_pid=$!
 base="http://127.0.0.1:$port"
@@ -109,7 +109,7 @@ healthy || { step "the scheduler never became healthy"; exit 1; }
 step "schemathesis over every operation (max $max_examples examples each)"
 (
     cd "$work"
-    schemathesis run "$root/swagger.json" \
+    SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH="$root/scripts" schemathesis run "$root/swagger.json" \
         --url "$base" \
         --checks not_a_server_error,response_schema_conformance,status_code_conformance \
         --max-examples "$max_examples" \
