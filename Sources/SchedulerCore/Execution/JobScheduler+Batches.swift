@@ -13,11 +13,6 @@ extension JobScheduler {
         state.withLock { $0.batchesNewestFirst() }
     }
 
-    /// Every batch, newest first, with the revision they are of; nil batches when the revision is still `known`.
-    public func batches(unlessRevision known: UInt64?) -> (revision: UInt64, batches: [BatchStatus]?) {
-        state.withLock { state in (state.revision, state.revision == known ? nil : state.batchesNewestFirst()) }
-    }
-
     public func batch(named name: String) throws(SchedulerError) -> BatchStatus {
         guard let status = state.withLock({ $0.batchStatus(of: name) }) else { throw .batchNotFound(name) }
         return status
@@ -78,11 +73,7 @@ extension JobScheduler {
             decide { state, _ in ((), state.batchSubmissionFailed(batchName, jobs: jobNames)) }
             throw Self.schedulerError(from: error, creating: launches.first)
         }
-        let observations = launches.map { launch in
-            JobObservation(name: launch.name, jobId: launch.jobId, batchName: batchName, batchIndex: launch.batchIndex, image: launch.image,
-                           created: batch.created, runState: .created, timeLimitSeconds: launch.timeLimitSeconds,
-                           backoffLimit: launch.backoffLimit, failurePolicy: launch.failurePolicy)
-        }
+        let observations = launches.map { JobObservation(accepted: $0, at: batch.created) }
         return decide { state, now in state.batchSubmissionCreated(batch, jobs: observations, now: now) }
     }
 
@@ -148,33 +139,31 @@ extension JobScheduler {
 
     /// Creates the containers, a few at a time; the first failure ends it (and is thrown).
     private func createAll(_ launches: [JobLaunch]) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var pending = launches[...]
-            func addNext() {
-                guard let launch = pending.popFirst() else { return }
-                group.addTask { try await self.runtime.create(launch) }
-            }
-            for _ in 0..<Self.batchCreationConcurrency { addNext() }
-            while try await group.next() != nil { addNext() }
-        }
+        try await Self.forEach(launches) { launch in try await self.runtime.create(launch) }
     }
 
     /// Removes jobs, a few at a time; failures are logged (the jobs are leftovers a reconcile removes).
     private func removeAll(_ names: [String]) async {
-        await withTaskGroup(of: Void.self) { group in
-            var pending = names[...]
-            func addNext() {
-                guard let name = pending.popFirst() else { return }
-                group.addTask {
-                    do {
-                        try await self.runtime.remove(name: name, selector: self.selector)
-                    } catch {
-                        self.logger.warning("could not remove job", metadata: ["jobName": "\(name)", "error": "\(error)"])
-                    }
-                }
+        // The body never throws: each failure is logged where it happens.
+        try? await Self.forEach(names) { name in
+            do {
+                try await self.runtime.remove(name: name, selector: self.selector)
+            } catch {
+                self.logger.warning("could not remove job", metadata: ["jobName": "\(name)", "error": "\(error)"])
             }
-            for _ in 0..<Self.batchCreationConcurrency { addNext() }
-            while await group.next() != nil { addNext() }
+        }
+    }
+
+    /// Runs `body` on each item, `batchCreationConcurrency` at a time, in child tasks; the first error ends it.
+    private static func forEach<Item: Sendable>(_ items: [Item], _ body: @escaping @Sendable (Item) async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var pending = items[...]
+            func addNext() {
+                guard let item = pending.popFirst() else { return }
+                group.addTask { try await body(item) }
+            }
+            for _ in 0..<batchCreationConcurrency { addNext() }
+            while try await group.next() != nil { addNext() }
         }
     }
 }

@@ -96,9 +96,7 @@ public final class JobScheduler: Service, Sendable {
         }
         // The container exists with its payload: the job is accepted and will run even if this
         // process dies now (reconcile starts accepted jobs).
-        let observation = JobObservation(name: name, jobId: named.jobId, image: named.image, created: clock.now, runState: .created,
-                                         timeLimitSeconds: named.timeLimitSeconds, backoffLimit: named.backoffLimit,
-                                         failurePolicy: named.failurePolicy)
+        let observation = JobObservation(accepted: named, at: clock.now)
         return decide { state, now in state.submissionCreated(observation, now: now) }
     }
 

@@ -122,6 +122,13 @@ public struct JobObservation: Sendable, Equatable {
         self.submissionComplete = submissionComplete
     }
 
+    /// A job just created from `launch` (payload in place, not started), as the runtime would report it.
+    public init(accepted launch: JobLaunch, at created: Date) {
+        self.init(name: launch.name, jobId: launch.jobId, batchName: launch.batchName, batchIndex: launch.batchIndex, image: launch.image,
+                  created: created, runState: .created, timeLimitSeconds: launch.timeLimitSeconds, backoffLimit: launch.backoffLimit,
+                  failurePolicy: launch.failurePolicy)
+    }
+
     /// When the job's time is up: its time limit counts from creation and covers every attempt.
     public var deadline: Date? { created.map { $0.addingTimeInterval(TimeInterval(timeLimitSeconds)) } }
 }
