@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "SchedulerCore", targets: ["SchedulerCore"]),
         .library(name: "JobSchedulerAPI", targets: ["JobSchedulerAPI"]),
         .library(name: "JobSchedulerClient", targets: ["JobSchedulerClient"]),
+        .library(name: "WebhookNotifications", targets: ["WebhookNotifications"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,6 +30,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-openapi-urlsession", from: "1.4.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // libcurl headers plus tiny shims for its variadic C functions.
@@ -88,6 +92,22 @@ let package = Package(
                 .plugin(name: "EmbedOpenAPIDocument"),
             ]
         ),
+        // A job's webhook: Radix's batch events told to a sibling, each at least once and in order per
+        // job or batch, retried with backoff, signed as Standard Webhooks says; over AsyncHTTPClient.
+        .target(
+            name: "WebhookNotifications",
+            dependencies: [
+                "SchedulerCore",
+                "JobSchedulerAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift
+        ),
         // A Swift client of the HTTP API, generated from the same swagger.json (its openapi.json is a symlink
         // to it) with swift-openapi-generator, over URLSession. `Client.make(baseURL:)` builds one.
         .target(
@@ -117,6 +137,7 @@ let package = Package(
                 "RadixConfig",
                 "SchedulerCore",
                 "JobSchedulerAPI",
+                "WebhookNotifications",
                 "JobSchedulerClient",
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
                 "DockerEngine",
@@ -169,6 +190,11 @@ let package = Package(
                 "JobSchedulerClient",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "WebhookNotificationsTests",
+            dependencies: ["WebhookNotifications", "SchedulerCore", "EngineTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(

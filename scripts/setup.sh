@@ -37,4 +37,7 @@ if ! docker info >/dev/null 2>&1; then
     docker info >/dev/null 2>&1 || { echo "setup: dockerd did not come up on $socket (see /var/log/dockerd.log)" >&2; exit 1; }
 fi
 
+# The webhook tests check deliveries with the Standard Webhooks reference library.
+python3 -c "import standardwebhooks" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check standardwebhooks
+
 bash "$root/scripts/build-images.sh"

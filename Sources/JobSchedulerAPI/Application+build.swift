@@ -40,12 +40,14 @@ public func buildApplication(
     runtime: any JobRuntime,
     clock: any SchedulerClock = WallClock(),
     server: APIServerOptions,
-    logger: Logger
+    logger: Logger,
+    notificationSink: JobScheduler.NotificationSink? = nil
 ) async throws -> some ApplicationProtocol {
     PrometheusMetrics.bootstrap()
     var logger = logger
     logger[metadataKey: "job"] = .string(configuration.job.name)
-    let scheduler = JobScheduler(configuration: configuration, runtime: runtime, clock: clock, logger: logger)
+    let scheduler = JobScheduler(configuration: configuration, runtime: runtime, clock: clock, logger: logger,
+                                 notificationSink: notificationSink)
     try await scheduler.reconcile()
     // The Docker runtime's engine can be asked directly whether it answers.
     var ping: (@Sendable () async throws -> Void)?

@@ -6,6 +6,7 @@ import JobSchedulerAPI
 import Logging
 import RadixConfig
 import ServiceLifecycle
+import WebhookNotifications
 
 /// `job-scheduler serve`: runs the scheduler API of one job, or of every job of the config, each on its
 /// own port, in one process. Stops gracefully on SIGTERM or SIGINT; job containers keep running.
@@ -17,7 +18,9 @@ public struct ServeCommand: AsyncParsableCommand {
             Without --job, every job of the file is served on its own schedulerPort. Every option can also be \
             set through an environment variable (the option wins): JOB_SCHEDULER_CONFIG, JOB_SCHEDULER_JOB, \
             JOB_SCHEDULER_ENV, JOB_SCHEDULER_PORT, JOB_SCHEDULER_HOST, JOB_SCHEDULER_HISTORY_LIMIT, \
-            JOB_SCHEDULER_NETWORK, JOB_SCHEDULER_STOP_GRACE_PERIOD. The engine is the one of DOCKER_HOST \
+            JOB_SCHEDULER_NETWORK, JOB_SCHEDULER_STOP_GRACE_PERIOD, JOB_SCHEDULER_MAX_RUNNING, \
+            JOB_SCHEDULER_WEBHOOK_SECRET_FILE. A job's notifications.webhook gets every change of its jobs and \
+            batches (Radix's batch events), each at least once, in order per job or batch, retried with backoff. The engine is the one of DOCKER_HOST \
             (unix:///path), by default unix:///var/run/docker.sock. SIGTERM or SIGINT stops the scheduler \
             gracefully; running jobs go on and are found again at the next start.
             """
@@ -53,6 +56,14 @@ public struct ServeCommand: AsyncParsableCommand {
             help: "How many jobs of each job run at once; the others wait, and start in the order submitted. (default: no limit)")
     public var maxRunning: Int?
 
+    @Option(name: .customLong("webhook-secret-file"),
+            help: "File with the secret (whsec_ and base64, Standard Webhooks) that signs each webhook delivery. (default: unsigned)")
+    public var webhookSecretFile: String?
+
+    @Option(name: .long, parsing: .singleValue,
+            help: "host=address: send a webhook's requests for this host to this address (repeatable), as curl's --resolve.")
+    public var resolve: [String] = []
+
     public init() {}
 
     public func run() async throws {
@@ -75,11 +86,13 @@ public struct ServeCommand: AsyncParsableCommand {
         let application: RadixApplication
         let jobs: [(job: ResolvedJob, port: Int)]
         let host: DockerHost
+        let secret: WebhookSecret?
         do {
             settings = try ServeSettings.resolve(self, environment: environment)
             application = try loadApplication(settings, output: output)
             jobs = try settings.jobs(of: application)
             host = try DockerHost.fromEnvironment(environment)
+            secret = try settings.webhookSecret()
         } catch is ConfigLoadFailure {
             return 1
         } catch {
@@ -105,13 +118,24 @@ public struct ServeCommand: AsyncParsableCommand {
                 stopGracePeriod: .seconds(settings.stopGracePeriodSeconds),
                 maxRunning: job.maxRunning ?? settings.maxRunning  // the job's own limit is the more specific
             )
+            // The webhook's service goes first: it takes what the scheduler tells from its first reconcile on.
+            var notifier: WebhookNotifier?
+            if let webhook = job.notifications?.webhook, let url = URL(string: webhook) {
+                let webhookSettings = WebhookSettings(url: url, secret: secret, hostAddresses: settings.hostAddresses)
+                notifier = WebhookNotifier(settings: webhookSettings, job: job.name, logger: logger)
+                output.out("job \(job.name): webhook \(webhook)\(secret == nil ? " (unsigned)" : " (signed)")")
+            }
+            var sink: JobScheduler.NotificationSink?
+            if let notifier { sink = { notifications in notifier.enqueue(notifications) } }
             do {
                 let app = try await buildApplication(
                     configuration: configuration,
                     runtime: DockerJobRuntime(client: client),
                     server: APIServerOptions(host: settings.host, port: port),
-                    logger: logger
+                    logger: logger,
+                    notificationSink: sink
                 )
+                if let notifier { services.append(notifier) }
                 services.append(app)
             } catch {
                 output.err("job-scheduler serve: job \(job.name): \(Self.describe(error))")

@@ -1,4 +1,6 @@
+import Foundation
 import RadixConfig
+import WebhookNotifications
 
 /// What `serve` runs, once the flags, their environment variables and the config file are combined:
 /// a flag wins over its variable, which wins over the default.
@@ -13,6 +15,10 @@ public struct ServeSettings: Sendable, Equatable {
     public var stopGracePeriodSeconds: Int
     /// How many jobs of each job run at once; nil: no limit.
     public var maxRunning: Int? = nil
+    /// The file holding the webhooks' signing secret (`whsec_...`); nil: deliveries are not signed.
+    public var webhookSecretFile: String? = nil
+    /// Addresses to send a webhook's requests to, by host name (`--resolve host=address`).
+    public var hostAddresses: [String: String] = [:]
 
     public static let defaultHost = "0.0.0.0"
     public static let defaultHistoryLimit = 10
@@ -29,6 +35,7 @@ public struct ServeSettings: Sendable, Equatable {
         public static let network = "JOB_SCHEDULER_NETWORK"
         public static let stopGracePeriod = "JOB_SCHEDULER_STOP_GRACE_PERIOD"
         public static let maxRunning = "JOB_SCHEDULER_MAX_RUNNING"
+        public static let webhookSecretFile = "JOB_SCHEDULER_WEBHOOK_SECRET_FILE"
     }
 
     /// A setting that cannot be used, said in one line.
@@ -50,6 +57,14 @@ public struct ServeSettings: Sendable, Equatable {
             guard let number = Int(value) else { throw Problem("\(variable)=\(value): \(name) must be a whole number") }
             return number
         }
+        var hostAddresses: [String: String] = [:]
+        for entry in command.resolve {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw Problem("--resolve \(entry): expected host=address, such as receiver=127.0.0.1")
+            }
+            hostAddresses[parts[0]] = parts[1]
+        }
         let settings = ServeSettings(
             configPath: text(command.config, Variable.config) ?? RadixConfigFile.defaultFileName,
             jobName: text(command.job, Variable.job),
@@ -60,7 +75,9 @@ public struct ServeSettings: Sendable, Equatable {
             network: text(command.network, Variable.network),
             stopGracePeriodSeconds: try number(command.stopGracePeriod, Variable.stopGracePeriod, "--stop-grace-period")
                 ?? defaultStopGracePeriodSeconds,
-            maxRunning: try number(command.maxRunning, Variable.maxRunning, "--max-running")
+            maxRunning: try number(command.maxRunning, Variable.maxRunning, "--max-running"),
+            webhookSecretFile: text(command.webhookSecretFile, Variable.webhookSecretFile),
+            hostAddresses: hostAddresses
         )
         try settings.check()
         return settings
@@ -106,5 +123,23 @@ public struct ServeSettings: Sendable, Equatable {
             seen[port] = job.name
         }
         return served
+    }
+}
+
+extension ServeSettings {
+    /// The webhooks' signing secret, read from `webhookSecretFile`; nil when there is none.
+    func webhookSecret() throws(Problem) -> WebhookSecret? {
+        guard let path = webhookSecretFile else { return nil }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw Problem("--webhook-secret-file \(path): cannot read it (\(error.localizedDescription))")
+        }
+        do {
+            return try WebhookSecret(text)
+        } catch {
+            throw Problem("--webhook-secret-file \(path): \(error)")
+        }
     }
 }

@@ -1,8 +1,8 @@
 import Yams
 
 /// Builds a `RadixApplication` from the document's root node. Environments are read
-/// first because jobs and components refer to them; names and scheduler ports are
-/// checked across the whole file here.
+/// first because jobs and components refer to them; names, scheduler ports and webhooks
+/// are checked across the whole file here.
 struct ApplicationDecoder {
     static let apiVersion = "radix.equinor.com/v1"
     static let kind = "RadixApplication"
@@ -66,7 +66,7 @@ struct ApplicationDecoder {
         }
 
         var schedulerPorts = FirstSeen<Int>()
-        let jobDecoder = JobDecoder(environmentNames: listed)
+        var jobDecoder = JobDecoder(environmentNames: listed)
         for entry in spec.mappings("jobs") {
             let job = jobDecoder.decode(entry)
             if !job.name.isEmpty,
@@ -79,6 +79,7 @@ struct ApplicationDecoder {
             }
             application.jobs.append(job)
         }
+        WebhookRules.check(jobDecoder.webhooks, components: application.components, jobs: application.jobs)
         application.specExtra = spec.extra()
     }
 }

@@ -2,8 +2,14 @@
 /// concern a single job; rules across jobs live in `ApplicationDecoder`.
 struct JobDecoder {
     let environmentNames: [String]
+    /// Every webhook read so far, checked by `WebhookRules` once all components and jobs are known.
+    private(set) var webhooks: [WebhookRules.Site] = []
 
-    func decode(_ job: MappingReader) -> JobDefinition {
+    init(environmentNames: [String]) {
+        self.environmentNames = environmentNames
+    }
+
+    mutating func decode(_ job: MappingReader) -> JobDefinition {
         let name = job.requiredString("name")
         if let name, let message = FieldRules.dnsLabel(name, maxLength: FieldRules.maxJobNameLength) {
             job.report("name", message)
@@ -41,7 +47,7 @@ struct JobDecoder {
             backoffLimit: Self.backoffLimit(job),
             command: job.stringList("command"),
             args: job.stringList("args"),
-            notifications: Self.notifications(job),
+            notifications: notifications(job),
             failurePolicy: job.failurePolicy(),
             batchStatusRules: job.batchStatusRules())
         definition.maxRunning = job.int("maxRunning")
@@ -65,7 +71,7 @@ struct JobDecoder {
         return definition
     }
 
-    private func decodeOverride(_ entry: MappingReader, references: inout EnvironmentReferences) -> JobEnvironmentConfig? {
+    private mutating func decodeOverride(_ entry: MappingReader, references: inout EnvironmentReferences) -> JobEnvironmentConfig? {
         let environment = entry.requiredString("environment")
         if let environment { references.check(entry, environment: environment) }
         let override = JobEnvironmentConfig(
@@ -78,7 +84,7 @@ struct JobDecoder {
             backoffLimit: Self.backoffLimit(entry),
             command: entry.stringList("command"),
             args: entry.stringList("args"),
-            notifications: Self.notifications(entry),
+            notifications: notifications(entry),
             failurePolicy: entry.failurePolicy(),
             batchStatusRules: entry.batchStatusRules(),
             extra: entry.extra())
@@ -97,8 +103,10 @@ struct JobDecoder {
         return value
     }
 
-    private static func notifications(_ reader: MappingReader) -> JobNotifications? {
+    private mutating func notifications(_ reader: MappingReader) -> JobNotifications? {
         guard let block = reader.mapping("notifications") else { return nil }
-        return JobNotifications(webhook: block.string("webhook"), extra: block.extra())
+        let webhook = block.string("webhook")
+        if let webhook { webhooks.append(WebhookRules.Site(url: webhook, notifications: block)) }
+        return JobNotifications(webhook: webhook, extra: block.extra())
     }
 }

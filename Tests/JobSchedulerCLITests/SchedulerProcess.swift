@@ -25,7 +25,9 @@ final class SchedulerProcess: @unchecked Sendable {
     var historyLimit = 10
     private var process: ProcessGroup?
 
-    init(script: String = SchedulerProcess.defaultScript, timeLimitSeconds: Int = 120) throws {
+    /// With `webhookPort`, the application has a component `receiver` listening on it, and the job's
+    /// webhook is `http://receiver:<port>/events`.
+    init(script: String = SchedulerProcess.defaultScript, timeLimitSeconds: Int = 120, webhookPort: Int? = nil) throws {
         port = try FreePort.next()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(application)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -33,6 +35,11 @@ final class SchedulerProcess: @unchecked Sendable {
         logPath = folder.appendingPathComponent("serve.log").path
         // A JSON array is a YAML flow sequence: the script goes in quoted, whatever quotes it holds.
         let command = String(decoding: try JSONSerialization.data(withJSONObject: ["sh", "-c", script], options: [.withoutEscapingSlashes]), as: UTF8.self)
+        var receiver = "", notifications = ""
+        if let webhookPort {
+            receiver = "\n  components:\n    - name: receiver\n      image: receiver\n      ports:\n        - name: http\n          port: \(webhookPort)"
+            notifications = "\n      notifications:\n        webhook: http://receiver:\(webhookPort)/events"
+        }
         try """
             apiVersion: radix.equinor.com/v1
             kind: RadixApplication
@@ -40,7 +47,7 @@ final class SchedulerProcess: @unchecked Sendable {
               name: \(application)
             spec:
               environments:
-                - name: dev
+                - name: dev\(receiver)
               jobs:
                 - name: work
                   image: \(TestEngine.image)
@@ -48,15 +55,15 @@ final class SchedulerProcess: @unchecked Sendable {
                   payload:
                     path: /args
                   command: \(command)
-                  timeLimitSeconds: \(timeLimitSeconds)
+                  timeLimitSeconds: \(timeLimitSeconds)\(notifications)
 
             """.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
     /// Runs `body` with a scheduler process (not yet started) and always cleans up after it.
     static func withScheduler(timeLimitSeconds: Int = 120, historyLimit: Int = 10, environment: [String: String] = [:],
-                              _ body: (SchedulerProcess) async throws -> Void) async throws {
-        let server = try SchedulerProcess(timeLimitSeconds: timeLimitSeconds)
+                              webhookPort: Int? = nil, _ body: (SchedulerProcess) async throws -> Void) async throws {
+        let server = try SchedulerProcess(timeLimitSeconds: timeLimitSeconds, webhookPort: webhookPort)
         server.environment = environment
         server.historyLimit = historyLimit
         do {

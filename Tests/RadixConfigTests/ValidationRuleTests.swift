@@ -29,6 +29,7 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
 struct ValidationRuleTests {
     static let cases: [RuleCase] = metadataCases + jobNameCases + schedulerPortCases + payloadCases
         + quantityCases + portCases + environmentConfigCases + limitCases + imageCases + componentCases
+        + webhookCases
 
     static let metadataCases: [RuleCase] = [
         RuleCase("metadata.name is required", yaml: """

@@ -171,7 +171,8 @@ struct BatchDecisionTests {
     @Test mutating func aDeletedBatchDoesNotComeBackFromAnOlderListing() throws {
         _ = submit("b", jobs: 1)
         let ticket = state.takeTicket()  // a listing under way when the batch is deleted
-        #expect(try state.checkBatchDeletable("b") == ["b-j0"])
+        let deletable = try state.checkBatchDeletable("b")
+        #expect(deletable == ["b-j0"])
         _ = state.batchDeleted("b")
         _ = state.reconciled([Self.job("b-j0", of: "b")], batches: [BatchObservation(name: "b", created: Self.t0)], ticket: ticket, now: Self.t0)
         #expect(state.batchStatus(of: "b") == nil)

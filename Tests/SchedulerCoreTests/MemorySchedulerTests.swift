@@ -12,10 +12,13 @@ struct MemoryScheduler {
     let runtime: InMemoryJobRuntime
     let configuration: SchedulerConfiguration
     let scheduler: JobScheduler
+    /// What the scheduler told its webhook, when it has one.
+    let notifications: NotificationRecorder?
 
     init(timeLimitSeconds: Int = 120, backoffLimit: Int = 0, failurePolicy: FailurePolicy? = nil, historyLimit: Int = 10,
          stopGracePeriod: Duration = .seconds(30), maxRunning: Int? = nil, runtime: InMemoryJobRuntime? = nil,
-         clock: ManualClock = ManualClock()) {
+         clock: ManualClock = ManualClock(), notifications: NotificationRecorder? = nil) {
+        self.notifications = notifications
         self.clock = clock
         self.runtime = runtime ?? InMemoryJobRuntime(clock: clock)
         let job = ResolvedJob(name: "work", image: "busybox", schedulerPort: 8000, payloadPath: "/args",
@@ -24,15 +27,17 @@ struct MemoryScheduler {
                                                stopGracePeriod: stopGracePeriod, maxRunning: maxRunning)
         var logger = Logger(label: "memory-scheduler")
         logger.logLevel = .critical
-        scheduler = JobScheduler(configuration: configuration, runtime: self.runtime, clock: clock, logger: logger)
+        var sink: JobScheduler.NotificationSink?
+        if let notifications { sink = { batch in notifications.record(batch) } }
+        scheduler = JobScheduler(configuration: configuration, runtime: self.runtime, clock: clock, logger: logger, notificationSink: sink)
     }
 
     /// The same runtime and clock, with a new scheduler process.
-    func restarted(historyLimit: Int? = nil) -> MemoryScheduler {
+    func restarted(historyLimit: Int? = nil, notifications: NotificationRecorder? = nil) -> MemoryScheduler {
         MemoryScheduler(timeLimitSeconds: configuration.job.timeLimitSeconds, backoffLimit: configuration.job.backoffLimit,
                         failurePolicy: configuration.job.failurePolicy, historyLimit: historyLimit ?? configuration.historyLimit, stopGracePeriod: configuration.stopGracePeriod,
                         maxRunning: configuration.maxRunning,
-                        runtime: runtime, clock: clock)
+                        runtime: runtime, clock: clock, notifications: notifications)
     }
 
     /// Reconciles, runs the scheduler while `body` runs, then shuts it down.

@@ -65,9 +65,12 @@ public enum SchedulerReport: Sendable, Equatable {
 public struct SchedulerEffects: Sendable, Equatable {
     public var actions: [SchedulerAction] = []
     public var reports: [SchedulerReport] = []
+    /// What the webhook tells, in order (only when the state `notifies`).
+    public var notifications: [StatusNotification] = []
 
-    public init(actions: [SchedulerAction] = [], reports: [SchedulerReport] = []) {
+    public init(actions: [SchedulerAction] = [], reports: [SchedulerReport] = [], notifications: [StatusNotification] = []) {
         self.actions = actions
         self.reports = reports
+        self.notifications = notifications
     }
 }

@@ -77,6 +77,7 @@ extension SchedulerState {
     public mutating func batchSubmissionCreated(_ batch: BatchObservation, jobs: [JobObservation], now: Date) -> (BatchStatus, SchedulerEffects) {
         var effects = SchedulerEffects()
         let ticket = takeTicket()
+        if batches[batch.name] == nil { noteBatchAppeared(batch.name, fresh: true) }
         batches[batch.name] = BatchRecord(observation: batch, ticket: ticket)
         revision &+= 1
         for job in jobs { apply(job, ticket: ticket, now: now, &effects) }
@@ -121,8 +122,9 @@ extension SchedulerState {
 
     /// Checks that a batch can be deleted; returns its jobs, which the runtime then removes (after the
     /// batch's record), and `batchDeleted` forgets.
-    public func checkBatchDeletable(_ name: String) throws(SchedulerError) -> [String] {
+    public mutating func checkBatchDeletable(_ name: String) throws(SchedulerError) -> [String] {
         guard batches[name] != nil else { throw .batchNotFound(name) }
+        if notifies { deletingBatches[name] = batchStatus(of: name) }
         return (jobsOfBatch[name] ?? []).sorted()
     }
 
@@ -145,6 +147,7 @@ extension SchedulerState {
         for batch in found where !forgotten.contains(batch.name) {
             if let known = batches[batch.name], known.ticket > ticket { continue }
             if batches[batch.name]?.observation != batch { revision &+= 1 }
+            if batches[batch.name] == nil { noteBatchAppeared(batch.name, fresh: launchingBatches.contains(batch.name)) }
             // A stop this process recorded stays, even if the listing was made before it.
             var batch = batch
             batch.stopRequestedAt = batch.stopRequestedAt ?? batches[batch.name]?.observation.stopRequestedAt
@@ -169,6 +172,7 @@ extension SchedulerState {
     /// Forgets a batch and its jobs; returns the jobs' names.
     mutating func forgetBatch(_ name: String, _ reason: SchedulerReport.ForgetReason, _ effects: inout SchedulerEffects) -> [String] {
         let jobs = (jobsOfBatch[name] ?? []).sorted()
+        noteForgetting(name, deleted: reason == .deleted, &effects)
         for job in jobs { forget(job, reason, &effects) }
         jobsOfBatch[name] = nil
         if batches.removeValue(forKey: name) != nil { revision &+= 1 }

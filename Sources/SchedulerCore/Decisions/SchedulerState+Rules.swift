@@ -31,6 +31,11 @@ extension SchedulerState {
         record.ticket = ticket
         store(record)
         guard let status = records[name]?.status else { return }
+        if let previous = previous?.status {
+            if status.isNotablyDifferent(from: previous) { noteJobChanged(name, batch: observation.batchName, appeared: false) }
+        } else {
+            noteJobChanged(name, batch: observation.batchName, appeared: true)
+        }
 
         if previous?.status.state != status.state {
             effects.reports.append(.jobChanged(name: name, previous: previous?.status.state, status: status,
@@ -204,6 +209,7 @@ extension SchedulerState {
     }
 
     mutating func forget(_ name: String, _ reason: SchedulerReport.ForgetReason, _ effects: inout SchedulerEffects) {
+        noteForgetting(name, &effects)
         if let removed = records.removeValue(forKey: name) {
             revision &+= 1
             if let batch = removed.observation.batchName { jobsOfBatch[batch]?.remove(name) }
@@ -233,8 +239,11 @@ extension SchedulerState {
 
     /// Completes an input's effects: asks for the clock when the earliest wake-up changed.
     mutating func finish(_ effects: inout SchedulerEffects) {
+        // The input's changes are told before what they lead to (an end pushing an older job out of the history).
+        tellAllPending(&effects)
         if historyToCheck.jobs || historyToCheck.batches { enforceHistoryLimit(&effects) }
         startQueued(&effects)
+        tellAllPending(&effects)
         let next = nextWakeUp
         if next != armedWakeUp {
             armedWakeUp = next

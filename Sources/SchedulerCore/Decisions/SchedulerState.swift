@@ -26,6 +26,8 @@ public struct SchedulerState: Sendable {
     /// How many jobs may run at once; nil for no limit. Jobs over it wait, created and not started
     /// (so the queue is in the runtime), and start in the order they were submitted.
     public let maxRunning: Int?
+    /// Whether status notifications are decided (`SchedulerEffects.notifications`): a webhook listens.
+    public let notifies: Bool
 
     /// Whether the runtime's events flow, and the index was rebuilt after they (re)connected: only
     /// then do the statuses follow the runtime.
@@ -64,6 +66,11 @@ public struct SchedulerState: Sendable {
     var lastTicket: UInt64 = 0
     /// The time the executor was last asked to deliver a tick at.
     var armedWakeUp: Date?
+    /// Changes of the current input not yet told as notifications.
+    var notices = PendingNotices()
+    /// Batches being deleted, as they were when the deletion began: told so in their `Delete` (their
+    /// jobs go away one by one before the batch is forgotten).
+    var deletingBatches: [String: BatchStatus] = [:]
 
     enum Ending: Sendable, Equatable { case stop, kill }
     enum RetryProgress: Sendable, Equatable { case recording(attempt: Int), started(attempt: Int) }
@@ -76,7 +83,8 @@ public struct SchedulerState: Sendable {
 
     struct HistoryCheck: Sendable { var jobs = false, batches = false }
 
-    public init(historyLimit: Int, stopGracePeriod: Duration, batchStatusRules: [BatchStatusRule] = [], maxRunning: Int? = nil) {
+    public init(historyLimit: Int, stopGracePeriod: Duration, batchStatusRules: [BatchStatusRule] = [], maxRunning: Int? = nil, notifies: Bool = false) {
+        self.notifies = notifies
         self.historyLimit = historyLimit
         self.stopGracePeriod = stopGracePeriod
         self.batchStatusRules = batchStatusRules

@@ -112,7 +112,7 @@ extension JobScheduler {
 
     /// Removes a batch: its record, then every job (killed if running) with its payload.
     public func deleteBatch(named name: String) async throws(SchedulerError) {
-        let jobs = try state.withLock { state throws(SchedulerError) in try state.checkBatchDeletable(name) }
+        let jobs = try state.withLock { (state: inout SchedulerState) throws(SchedulerError) in try state.checkBatchDeletable(name) }
         do {
             try await runtime.removeBatchRecord(name: name, selector: selector)
         } catch {

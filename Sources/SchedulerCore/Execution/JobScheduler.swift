@@ -23,15 +23,23 @@ public final class JobScheduler: Service, Sendable {
     private let actions: AsyncStream<SchedulerAction>
     private let actionQueue: AsyncStream<SchedulerAction>.Continuation
     private let timer = WakeUpTimer()
+    /// Takes the status notifications (a webhook's outbox), in the order decided: called under the
+    /// state's lock, so it must only queue them.
+    private let notificationSink: NotificationSink?
 
-    public init(configuration: SchedulerConfiguration, runtime: any JobRuntime, clock: any SchedulerClock = WallClock(), logger: Logger) {
+    public typealias NotificationSink = @Sendable ([StatusNotification]) -> Void
+
+    public init(configuration: SchedulerConfiguration, runtime: any JobRuntime, clock: any SchedulerClock = WallClock(), logger: Logger,
+                notificationSink: NotificationSink? = nil) {
+        self.notificationSink = notificationSink
         self.configuration = configuration
         self.runtime = runtime
         self.clock = clock
         self.selector = configuration.selector
         self.metrics = SchedulerMetrics(job: configuration.job.name)
         self.state = Mutex(SchedulerState(historyLimit: configuration.historyLimit, stopGracePeriod: configuration.stopGracePeriod,
-                                          batchStatusRules: configuration.job.batchStatusRules, maxRunning: configuration.maxRunning))
+                                          batchStatusRules: configuration.job.batchStatusRules, maxRunning: configuration.maxRunning,
+                                          notifies: notificationSink != nil))
         (actions, actionQueue) = AsyncStream.makeStream()
         var logger = logger
         logger[metadataKey: "job"] = "\(configuration.job.name)"
@@ -259,6 +267,7 @@ public final class JobScheduler: Service, Sendable {
             for action in effects.actions {
                 if case .armTimer(let wakeUp) = action { timer.arm(at: wakeUp) } else { actionQueue.yield(action) }
             }
+            if !effects.notifications.isEmpty { notificationSink?(effects.notifications) }
             return (result, effects.reports)
         }
         for report in reports { record(report) }
