@@ -36,6 +36,30 @@ struct ServeSettingsTests {
         #expect(settings.historyLimit == 4)
     }
 
+    @Test func webhookFlagsAreReadAndCheckedBeforeAnythingRuns() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("serve-secret-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let good = folder.appendingPathComponent("good").path, bad = folder.appendingPathComponent("bad").path
+        try "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n".write(toFile: good, atomically: true, encoding: .utf8)
+        try "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".write(toFile: bad, atomically: true, encoding: .utf8)
+
+        let settings = try settings(["--resolve", "receiver=127.0.0.1", "--resolve", "backend=10.0.0.2"],
+                                    environment: ["JOB_SCHEDULER_WEBHOOK_SECRET_FILE": good])
+        #expect(settings.hostAddresses == ["receiver": "127.0.0.1", "backend": "10.0.0.2"])
+        #expect(settings.webhookSecretFile == good)
+        #expect(try settings.webhookSecret() != nil)
+        #expect(try self.settings([]).webhookSecret() == nil, "unsigned without a secret")
+
+        #expect(throws: ServeSettings.Problem("--resolve receiver: expected host=address, such as receiver=127.0.0.1")) {
+            try self.settings(["--resolve", "receiver"])
+        }
+        #expect(throws: ServeSettings.Problem("--webhook-secret-file \(bad): a webhook secret starts with whsec_ (Standard Webhooks)")) {
+            try self.settings(["--webhook-secret-file", bad]).webhookSecret()
+        }
+        #expect(throws: ServeSettings.Problem.self) { try self.settings(["--webhook-secret-file", folder.appendingPathComponent("none").path]).webhookSecret() }
+    }
+
     @Test func portNeedsAJob() {
         #expect(throws: ServeSettings.Problem.self) { try settings(["--port", "9100"]) }
         #expect(throws: ServeSettings.Problem.self) { try settings([], environment: ["JOB_SCHEDULER_PORT": "9100"]) }
