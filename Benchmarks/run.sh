@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks of issue 6: job-scheduler against the Docker engine it runs on, side by side.
+# Benchmarks of issues 6 and 11: job-scheduler against the Docker engine it runs on, side by side.
 #
 #   bash Benchmarks/run.sh [job-scheduler-bench options]     (e.g. --only 1 3 --runs 10)
 #
@@ -52,7 +52,9 @@ cleanup() {
         echo "run.sh: removing $(echo "$ids" | wc -l) leftover containers of run $run_id" >&2
         echo "$ids" | xargs -r docker rm -f >/dev/null 2>&1 || true
     fi
-    docker volume ls -q --filter label=radix-app | grep "^jsb-$run_id-" | xargs -r docker volume rm -f >/dev/null 2>&1 || true
+    # Volumes (stop requests, attempts, batch records) by their application's label: a batch's are named after the batch.
+    docker volume ls --filter label=radix-app --format '{{.Name}} {{.Label "radix-app"}}' | awk -v p="jsb-$run_id-" 'index($2, p) == 1 { print $1 }' \
+        | xargs -r docker volume rm -f >/dev/null 2>&1 || true
     # A scheduler still running from this run (the harness stops its own; this is for an interruption):
     # the harness keeps each one's process id in <work>/<application>/serve.pid while it runs.
     for pidfile in "$work"/*/serve.pid; do

@@ -105,8 +105,7 @@ func buildRouter(
     router.get(RouterPath(OpenAPIDocument.path)) { _, _ in OpenAPIDocument.response() }
     router.get(RouterPath(APIPage.path)) { _, _ in APIPage.response() }
     if let readCache {
-        router.add(middleware: JobReadCacheMiddleware(scheduler: scheduler, listPath: basePath + JobReadCacheMiddleware<BasicRequestContext>.jobsPath,
-                                                      encoding: JobStatusEncoding(), cache: readCache))
+        router.add(middleware: JobReadCacheMiddleware(scheduler: scheduler, basePath: basePath, encoding: JobStatusEncoding(), cache: readCache))
     }
     let api = JobsAPI(scheduler: scheduler, health: EngineHealth(scheduler: scheduler, ping: enginePing), metrics: metrics)
     try api.registerHandlers(

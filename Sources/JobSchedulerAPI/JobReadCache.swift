@@ -3,50 +3,63 @@ import Hummingbird
 import SchedulerCore
 import Synchronization
 
-/// Answers the reads that clients poll, `GET /api/v1/jobs` and `GET /api/v1/jobs/{jobName}`, from
-/// encoded answers kept until what they show changes: a job's answer while its status is the same, the
-/// list's while the scheduler's revision is. Encoding happens once per change instead of once per request.
+/// Answers the reads that clients poll, `GET /api/v1/jobs`, `GET /api/v1/jobs/{jobName}`,
+/// `GET /api/v1/batches` and `GET /api/v1/batches/{batchName}`, from encoded answers kept until what they
+/// show changes: a job's or a batch's answer while its status is the same, a list's while the scheduler's
+/// revision is. Encoding happens once per change instead of once per request (a history of 10 batches of
+/// 500 jobs is megabytes of JSON).
 ///
 /// The bytes are those the generated operation sends (`JobStatusEncoding`, tested against it). Anything
-/// else, and a job that does not exist, goes on to the generated operation.
+/// else, and a job or batch that does not exist, goes on to the generated operation.
 struct JobReadCacheMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// The list's path in swagger.json (whose server is `/`).
+    /// The lists' paths in swagger.json (whose server is `/`).
     static var jobsPath: String { "/api/v1/jobs" }
+    static var batchesPath: String { "/api/v1/batches" }
 
     let scheduler: JobScheduler
-    /// `<base path>/api/v1/jobs`.
-    let listPath: String
+    /// The server URL's path (empty for `/`), before the paths above.
+    let basePath: String
     let encoding: JobStatusEncoding
     let cache: JobReadCache
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .get else { return try await next(request, context) }
         let path = request.uri.path
-        if path == listPath {
-            return try list()
-        }
-        guard path.hasPrefix(listPath), path.utf8.dropFirst(listPath.utf8.count).first == UInt8(ascii: "/") else {
+        switch path {
+        case basePath + Self.jobsPath:
+            return try list(.jobs) { let read = scheduler.jobs(unlessRevision: $0); return (read.revision, read.jobs) } encode: { try encoding.encode($0) }
+        case basePath + Self.batchesPath:
+            return try list(.batches) { let read = scheduler.batches(unlessRevision: $0); return (read.revision, read.batches) } encode: { try encoding.encode($0) }
+        default:
+            if let name = Self.name(in: path, under: basePath + Self.jobsPath), let status = scheduler.currentStatus(named: name) {
+                return response(try cache.job(status) { try encoding.encode(status) })
+            }
+            if let name = Self.name(in: path, under: basePath + Self.batchesPath), let status = try? scheduler.batch(named: name) {
+                return response(try cache.batch(status) { try encoding.encode(status) })
+            }
             return try await next(request, context)
         }
-        let name = path.dropFirst(listPath.count + 1)
-        // Job names are plain ([a-z0-9-]); anything percent-encoded or deeper is the generated code's to read.
-        guard !name.isEmpty, !name.contains("/"), !name.contains("%"),
-              let status = scheduler.currentStatus(named: String(name)) else {
-            return try await next(request, context)
-        }
-        return try response(cache.job(status) { try encoding.encode(status) })
     }
 
-    private func list() throws -> Response {
-        let known = cache.listRevision
-        let (revision, jobs) = scheduler.jobs(unlessRevision: known)
-        if let jobs {
-            return try response(cache.list(revision: revision) { try encoding.encode(jobs) })
+    /// The one plain segment after `list/`: names are [a-z0-9-]; anything percent-encoded or deeper is
+    /// the generated code's to read.
+    private static func name(in path: String, under list: String) -> String? {
+        guard path.hasPrefix(list), path.utf8.dropFirst(list.utf8.count).first == UInt8(ascii: "/") else { return nil }
+        let name = path.dropFirst(list.count + 1)
+        guard !name.isEmpty, !name.contains("/"), !name.contains("%") else { return nil }
+        return String(name)
+    }
+
+    private func list<Item>(_ kind: JobReadCache.List, read: (UInt64?) -> (revision: UInt64, items: [Item]?),
+                            encode: ([Item]) throws -> ByteBuffer) throws -> Response {
+        let (revision, items) = read(cache.revision(of: kind))
+        if let items {
+            return response(try cache.list(kind, revision: revision) { try encode(items) })
         }
-        if let bytes = cache.list(revision: revision) { return response(bytes) }
+        if let bytes = cache.list(kind, revision: revision) { return response(bytes) }
         // Dropped meanwhile by another request's newer list: read again.
-        let current = scheduler.jobs(unlessRevision: nil)
-        return try response(cache.list(revision: current.revision) { try encoding.encode(current.jobs ?? []) })
+        let current = read(nil)
+        return response(try cache.list(kind, revision: current.revision) { try encode(current.items ?? []) })
     }
 
     private func response(_ bytes: ByteBuffer) -> Response {
@@ -56,47 +69,62 @@ struct JobReadCacheMiddleware<Context: RequestContext>: RouterMiddleware {
 
 /// The encoded answers, shared by the server's connections.
 final class JobReadCache: Sendable {
-    private struct Entry { var status: SchedulerCore.JobStatus; var bytes: ByteBuffer }
-    private struct State {
-        var jobs: [String: Entry] = [:]
-        var list: (revision: UInt64, bytes: ByteBuffer)?
+    enum List: Sendable { case jobs, batches }
+
+    private struct Entry<Status: Sendable>: Sendable { var status: Status; var bytes: ByteBuffer }
+    private struct State: Sendable {
+        var jobs: [String: Entry<SchedulerCore.JobStatus>] = [:]
+        var batches: [String: Entry<BatchStatus>] = [:]
+        var lists: [List: (revision: UInt64, bytes: ByteBuffer)] = [:]
     }
     private let state = Mutex(State())
     /// Answers given from what was kept (for tests and curiosity).
     private let hitCount = Atomic<Int>(0)
     var hits: Int { hitCount.load(ordering: .relaxed) }
-    /// Kept per job only up to this many (a little over twice the history and a burst): older ones are made again.
+    /// Kept per job only up to this many (a little over twice the history and a burst), per batch up to
+    /// 64: older ones are made again.
     private let jobLimit = 1024
+    private let batchLimit = 64
 
-    var listRevision: UInt64? { state.withLock { $0.list?.revision } }
+    func revision(of list: List) -> UInt64? { state.withLock { $0.lists[list]?.revision } }
 
     /// The answer for `status`: the kept one if it shows that very status, else `encode()`'s, kept.
     func job(_ status: SchedulerCore.JobStatus, encode: () throws -> ByteBuffer) rethrows -> ByteBuffer {
-        if let entry = state.withLock({ $0.jobs[status.name] }), entry.status == status {
+        try kept(status, name: status.name, in: \.jobs, limit: jobLimit, encode: encode)
+    }
+
+    /// The answer for a batch's `status`, as `job` does for a job's.
+    func batch(_ status: BatchStatus, encode: () throws -> ByteBuffer) rethrows -> ByteBuffer {
+        try kept(status, name: status.name, in: \.batches, limit: batchLimit, encode: encode)
+    }
+
+    private func kept<Status: Equatable & Sendable>(_ status: Status, name: String, in entries: WritableKeyPath<State, [String: Entry<Status>]>,
+                                                     limit: Int, encode: () throws -> ByteBuffer) rethrows -> ByteBuffer {
+        if let entry = state.withLock({ $0[keyPath: entries][name] }), entry.status == status {
             hitCount.add(1, ordering: .relaxed)
             return entry.bytes
         }
         let bytes = try encode()
         state.withLock { state in
-            if state.jobs.count >= jobLimit { state.jobs.removeAll(keepingCapacity: true) }
-            state.jobs[status.name] = Entry(status: status, bytes: bytes)
+            if state[keyPath: entries].count >= limit { state[keyPath: entries].removeAll(keepingCapacity: true) }
+            state[keyPath: entries][name] = Entry(status: status, bytes: bytes)
         }
         return bytes
     }
 
-    /// The list's kept answer if it is of `revision`.
-    func list(revision: UInt64) -> ByteBuffer? {
-        let bytes = state.withLock { $0.list?.revision == revision ? $0.list?.bytes : nil }
+    /// A list's kept answer if it is of `revision`.
+    func list(_ list: List, revision: UInt64) -> ByteBuffer? {
+        let bytes = state.withLock { $0.lists[list]?.revision == revision ? $0.lists[list]?.bytes : nil }
         if bytes != nil { hitCount.add(1, ordering: .relaxed) }
         return bytes
     }
 
-    /// The list's answer of `revision`: made by `encode()` and kept, unless a newer one is kept already.
-    func list(revision: UInt64, encode: () throws -> ByteBuffer) rethrows -> ByteBuffer {
-        if let bytes = list(revision: revision) { return bytes }
+    /// A list's answer of `revision`: made by `encode()` and kept, unless a newer one is kept already.
+    func list(_ list: List, revision: UInt64, encode: () throws -> ByteBuffer) rethrows -> ByteBuffer {
+        if let bytes = self.list(list, revision: revision) { return bytes }
         let bytes = try encode()
         state.withLock { state in
-            if (state.list?.revision ?? 0) <= revision { state.list = (revision, bytes) }
+            if (state.lists[list]?.revision ?? 0) <= revision { state.lists[list] = (revision, bytes) }
         }
         return bytes
     }

@@ -78,4 +78,61 @@ struct JobReadCacheTests {
         }
         await fixture.removeLeftovers()
     }
+
+    @Test func cachedBatchAnswersAreTheGeneratedOnesAndFollowEveryChange() async throws {
+        PrometheusMetrics.bootstrap()
+        let fixture = APIFixture(script: #"[ -s /args/payload ] && exec sleep "$(cat /args/payload)"; exit 4"#)
+        let scheduler = JobScheduler(configuration: fixture.configuration, runtime: DockerJobRuntime(client: TestEngine.client),
+                                     logger: APIFixture.logger)
+        try await scheduler.reconcile()
+        let events = Task { try? await scheduler.run() }
+        defer { events.cancel() }
+        let cache = JobReadCache()
+        let cached = Application(router: try await buildRouter(scheduler: scheduler, requestBodyLimit: APIServerOptions.defaultRequestBodyLimit,
+                                                               enginePing: nil, metrics: PrometheusMetrics.registry, readCache: cache))
+        let generated = Application(router: try await buildRouter(scheduler: scheduler, cachedReads: false))
+        do {
+            try await cached.test(.router) { cachedClient in
+                try await generated.test(.router) { generatedClient in
+                    try await APIFixture.waitUntilFollowingEvents(cachedClient)
+                    func compare(_ path: String) async throws -> TestResponse {
+                        let fromCache = try await cachedClient.request(.get, path)
+                        let fromGenerated = try await generatedClient.request(.get, path)
+                        #expect(fromCache.status == fromGenerated.status, "\(path)")
+                        #expect(fromCache.headers[.contentType] == fromGenerated.headers[.contentType], "\(path)")
+                        #expect(fromCache.text == fromGenerated.text, "\(path)")
+                        return fromCache
+                    }
+
+                    #expect(try await compare("/api/v1/batches").text == "[]")
+                    let batch = try await cachedClient.submitBatch(#"{"batchId": "kept", "jobScheduleDescriptions": [{"payload": "60", "jobId": "long"}, {"jobId": "fails"}]}"#)
+                    let name = try #require(batch["name"] as? String)
+                    try await cachedClient.waitForBatch(name) { states(of: $0) == ["Running", "Failed"] }
+                    let whileRunning = try await compare("/api/v1/batches/\(name)")
+                    let hitsBefore = cache.hits
+                    #expect(try await cachedClient.request(.get, "/api/v1/batches/\(name)").text == whileRunning.text)
+                    #expect(try await cachedClient.request(.get, "/api/v1/batches").text == (try await generatedClient.request(.get, "/api/v1/batches").text))
+                    #expect(try await cachedClient.request(.get, "/api/v1/batches").status == .ok)
+                    #expect(cache.hits >= hitsBefore + 2, "unchanged batch reads were made again")
+                    // A change shows at once, in both reads.
+                    #expect(try await cachedClient.request(.post, "/api/v1/batches/\(name)/stop").status == .ok)
+                    let stopped = try await cachedClient.waitForBatch(name) { states(of: $0) == ["Stopped", "Failed"] }
+                    #expect(stopped["status"] as? String == "Completed")
+                    _ = try await compare("/api/v1/batches/\(name)")
+                    let list = try await compare("/api/v1/batches").array()
+                    #expect(list.compactMap { $0["name"] as? String } == [name])
+                    #expect(list.first.map(states(of:)) == ["Stopped", "Failed"])
+                    // Deleted: gone from both reads (the generated 404 for the batch).
+                    #expect(try await cachedClient.request(.delete, "/api/v1/batches/\(name)").status == .ok)
+                    #expect(try await compare("/api/v1/batches/\(name)").status == .notFound)
+                    #expect(try await compare("/api/v1/batches").text == "[]")
+                    #expect(try await compare("/api/v1/batches/%20").status == .notFound)
+                }
+            }
+        } catch {
+            await fixture.removeLeftovers()
+            throw error
+        }
+        await fixture.removeLeftovers()
+    }
 }

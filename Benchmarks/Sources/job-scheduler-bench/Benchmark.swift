@@ -37,7 +37,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "wrk threads.") var wrkThreads = 2
     @Option(help: "Scheduler log level (its logs stay in the work folder).") var logLevel = "info"
     @Option(help: "Seconds to wait at most for the 1-minute load average to fall under 1 before starting.") var quietWaitSeconds = 300
-    @Option(parsing: .upToNextOption, help: "Only these measurements (1-6).") var only: [Int] = []
+    @Option(help: "Jobs of the batch (7) and of each batch in the history (8).") var batchSize = 500
+    @Option(help: "Batches in the history (8).") var historyBatches = 10
+    @Option(parsing: .upToNextOption, help: "Only these measurements (1-8).") var only: [Int] = []
 
     func run() async throws {
         let runID = self.runID ?? randomSuffix()
@@ -49,7 +51,7 @@ struct BenchCommand: AsyncParsableCommand {
             delayRuns: delayRuns, pollMicroseconds: pollMicroseconds, delayPollMicroseconds: delayPollMicroseconds,
             historyJobs: historyJobs, runningJobs: runningJobs, memoryJobs: memoryJobs, startupRuns: startupRuns,
             wrkSeconds: wrkSeconds, wrkConnections: wrkConnections, wrkThreads: wrkThreads,
-            quietWaitSeconds: quietWaitSeconds, measurements: only.isEmpty ? Set(1...6) : Set(only))
+            quietWaitSeconds: quietWaitSeconds, measurements: only.isEmpty ? Set(1...8) : Set(only), batchSize: batchSize, historyBatches: historyBatches)
         let host = (try? DockerHost.fromEnvironment(ProcessInfo.processInfo.environment)) ?? DockerHost(socketPath: DockerHost.defaultSocketPath)
         let benchmark = Benchmark(settings: settings, engine: Engine(client: DockerEngineClient(host: host), settings: settings))
         progress("run \(runID); work folder \(work.path)")
@@ -124,13 +126,17 @@ struct Benchmark: Sendable {
             }
         }
         await cleanUp()
+        results.batch = await attempt(7, "a batch") { try await measureBatch() }
+        await cleanUp()
+        results.batchHistory = await attempt(8, "batch history") { try await measureBatchHistory() }
+        await cleanUp()
         results.loadAfter = loadAverage()
         return results
     }
 
     /// Whatever a measurement left behind (on failure, say): its schedulers' containers and the direct ones.
     func cleanUp() async {
-        for purpose in ["life", "burst", "delay", "load", "mem"] {
+        for purpose in ["life", "burst", "delay", "load", "mem", "batch", "bhist"] {
             await engine.removeApplication(settings.application(purpose))
         }
         await engine.removeDirectContainers()

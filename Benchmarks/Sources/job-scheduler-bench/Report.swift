@@ -120,6 +120,26 @@ struct Report {
                             scheduler: ms(with.median), reference: "no jobs: \(ms(empty.median))", ratio: "", goal: "< 500 ms", met: verdict(with.median < 500)))
         }
 
+        if let batch = results.batch {
+            let throughput = Double(batch.size) / batch.schedulerSeconds
+            let direct = Double(batch.size) / batch.directSeconds, directNoRemove = Double(batch.size) / batch.directNoRemoveSeconds
+            rows.append(Row(number: "7", measurement: "A batch of \(batch.size) jobs, POST until GET says Completed / as many lifecycles at once, throughput",
+                            scheduler: "\(fixed(throughput, 1)) jobs/s", reference: "\(fixed(direct, 1)) jobs/s", ratio: fixed(throughput / direct, 3),
+                            goal: "≥ 0.95", met: verdict(throughput / direct >= 0.95)))
+            rows.append(Row(number: "7b", measurement: "the same, against the engine without the final remove (POST answered after \(fixed(batch.postSeconds)) s)",
+                            scheduler: "\(fixed(throughput, 1)) jobs/s", reference: "\(fixed(directNoRemove, 1)) jobs/s",
+                            ratio: fixed(throughput / directNoRemove, 3), goal: "(≥ 0.95)", met: verdict(throughput / directNoRemove >= 0.95)))
+        }
+        if let history = results.batchHistory {
+            let list = Summary(history.getBatches), one = Summary(history.getBatch), startup = Summary(history.startup)
+            let jobs = history.batches * history.jobsPerBatch
+            rows.append(Row(number: "8a", measurement: "`GET /api/v1/batches` (\(history.getBatchesBytes) bytes), \(history.batches) batches of \(history.jobsPerBatch) jobs in history: median / p99 of \(list.count)",
+                            scheduler: "\(ms(list.median)) / \(ms(list.p99))", reference: "", ratio: "", goal: "< 10 ms", met: verdict(list.median < 10)))
+            rows.append(Row(number: "8b", measurement: "`GET /api/v1/batches/{name}` (\(history.getBatchBytes) bytes), the same history: median / p99",
+                            scheduler: "\(ms(one.median)) / \(ms(one.p99))", reference: "", ratio: "", goal: "", met: ""))
+            rows.append(Row(number: "8c", measurement: "Start-up, exec until the API answers, \(jobs) job containers of \(history.batches) batches (median of \(startup.count))",
+                            scheduler: ms(startup.median), reference: "", ratio: "", goal: "< 2 s", met: verdict(startup.median < 2000)))
+        }
         out.append("| # | measurement | scheduler | engine directly / baseline | ratio | goal | met |")
         out.append("|---|---|---|---|---|---|---|")
         for row in rows {

@@ -9,6 +9,8 @@ struct Results: Sendable, Codable {
     var load: Load?
     var memory: Memory?
     var startup: Startup?
+    var batch: Batch?
+    var batchHistory: BatchHistory?
     var failures: [String] = []
     var loadAfter: Double?
 
@@ -111,6 +113,28 @@ struct Results: Sendable, Codable {
         var running: ResidentSize
         var runningJobs: Int
         var afterRestartWithRunning: ResidentSize?
+    }
+
+    struct Batch: Sendable, Codable {
+        var size: Int
+        /// POST until GET /batches/{name} showed it Completed.
+        var schedulerSeconds: Double
+        /// POST until its answer.
+        var postSeconds: Double
+        var directSeconds: Double
+        var directNoRemoveSeconds: Double
+    }
+
+    struct BatchHistory: Sendable, Codable {
+        var batches: Int
+        var jobsPerBatch: Int
+        /// Milliseconds of each GET /batches, one after the other on one connection.
+        var getBatches: [Double]
+        var getBatchesBytes: Int
+        var getBatch: [Double]
+        var getBatchBytes: Int
+        /// Milliseconds from exec until the API answered.
+        var startup: [Double]
     }
 
     struct Startup: Sendable, Codable {

@@ -55,7 +55,7 @@ final class SchedulerApp: @unchecked Sendable {
 
     /// Execs `job-scheduler serve`; returns the monotonic time just before the exec.
     @discardableResult
-    func launch(historyLimit: Int) throws -> UInt64 {
+    func launch(historyLimit: Int, extraArguments: [String] = []) throws -> UInt64 {
         precondition(process == nil, "already running")
         starts += 1
         let process = Process()
@@ -63,7 +63,7 @@ final class SchedulerApp: @unchecked Sendable {
         var arguments = ["serve", "--config", configPath, "--job", job, "--host", "127.0.0.1", "--port", String(port),
                          "--history-limit", String(historyLimit), "--stop-grace-period", "1"]
         if let network = settings.network { arguments += ["--network", network] }
-        process.arguments = arguments
+        process.arguments = arguments + extraArguments
         var environment = ProcessInfo.processInfo.environment
         environment["LOG_LEVEL"] = settings.schedulerLogLevel
         process.environment = environment

@@ -27,6 +27,10 @@ struct BenchSettings: Sendable {
     var wrkConnections: Int
     var wrkThreads: Int
     var quietWaitSeconds: Int
+    /// Jobs in the batch of measurement 7, and in each batch of measurement 8's history.
+    var batchSize: Int = 500
+    /// Batches in measurement 8's history.
+    var historyBatches: Int = 10
     var measurements: Set<Int>
 
     var jobCommandYAML: String {

@@ -13,6 +13,11 @@ extension JobScheduler {
         state.withLock { $0.batchesNewestFirst() }
     }
 
+    /// Every batch, newest first, with the revision they are of; nil batches when the revision is still `known`.
+    public func batches(unlessRevision known: UInt64?) -> (revision: UInt64, batches: [BatchStatus]?) {
+        state.withLock { state in (state.revision, state.revision == known ? nil : state.batchesNewestFirst()) }
+    }
+
     public func batch(named name: String) throws(SchedulerError) -> BatchStatus {
         guard let status = state.withLock({ $0.batchStatus(of: name) }) else { throw .batchNotFound(name) }
         return status
