@@ -28,6 +28,21 @@ extension Benchmark {
         await engine.removeApplication(app.application)
         try await Task.sleep(for: .seconds(2))
 
+        // The same batch with --max-running 8, its GET timed all along.
+        try app.launch(historyLimit: 10_000, extraArguments: ["--max-running", "8"])
+        _ = try await onThread { try app.waitUntilAnswering() }
+        let queued = try await onThread { () -> (seconds: Double, reads: [Double]) in
+            let t0 = monotonicNanos()
+            let name = try box.api.submitBatch(jobs: size)
+            var reads: [Double] = []
+            let done = try box.api.pollBatchUntilCompleted(name, intervalMicroseconds: 50_000, timeoutSeconds: 1800) { reads.append($0) }
+            return (milliseconds(from: t0, to: done) / 1000, reads)
+        }
+        progress("   scheduler, --max-running 8: \(size) jobs in \(fixed(queued.seconds)) s; GET /batches/{name} median \(fixed(Summary(queued.reads).median)) ms, max \(fixed(Summary(queued.reads).max)) ms")
+        app.stop()
+        await engine.removeApplication(app.application)
+        try await Task.sleep(for: .seconds(2))
+
         var direct: [String: Double] = [:]
         for kind in ["direct", "direct-no-remove"] {
             let t0 = monotonicNanos()
@@ -43,7 +58,7 @@ extension Benchmark {
             await engine.removeDirectContainers()
             try await Task.sleep(for: .seconds(2))
         }
-        return Results.Batch(size: size, schedulerSeconds: seconds, postSeconds: answered,
+        return Results.Batch(size: size, schedulerSeconds: seconds, postSeconds: answered, queuedSeconds: queued.seconds, queuedReads: queued.reads,
                              directSeconds: direct["direct"] ?? .nan, directNoRemoveSeconds: direct["direct-no-remove"] ?? .nan)
     }
 
@@ -130,17 +145,22 @@ extension SchedulerAPI {
 
     /// Polls a batch until it is Completed (with every job Succeeded, unless told otherwise); returns the
     /// monotonic time of the poll that saw it.
-    func pollBatchUntilCompleted(_ name: String, intervalMicroseconds: Int, timeoutSeconds: Double, requireSucceeded: Bool = true) throws -> UInt64 {
-        struct Batch: Decodable { var status: String; var jobStatuses: [APIJob]? }
+    /// Each GET's time (ms) goes to `read`. Succeeded means each job's one attempt succeeded (`failed` 0).
+    func pollBatchUntilCompleted(_ name: String, intervalMicroseconds: Int, timeoutSeconds: Double, requireSucceeded: Bool = true,
+                                 read: (Double) -> Void = { _ in }) throws -> UInt64 {
+        struct Job: Decodable { var name: String; var status: String; var failed: Int? }
+        struct Batch: Decodable { var status: String; var jobStatuses: [Job]? }
         let deadline = monotonicNanos() + UInt64(timeoutSeconds * 1e9)
         while true {
+            let sent = monotonicNanos()
             let answer = try connection.request("GET", "/api/v1/batches/\(name)")
             let now = monotonicNanos()
+            read(milliseconds(from: sent, to: now))
             guard answer.status == 200 else { throw BenchFailure("GET /api/v1/batches/\(name) answered \(answer.status)") }
             let batch = try JSONDecoder().decode(Batch.self, from: Data(answer.body))
             if batch.status == "Completed" {
-                if requireSucceeded, let failed = batch.jobStatuses?.first(where: { $0.state != .succeeded }) {
-                    throw BenchFailure("job \(failed.name) of batch \(name) ended \(failed.status)")
+                if requireSucceeded, let failed = batch.jobStatuses?.first(where: { $0.status != "Succeeded" || ($0.failed ?? 0) != 0 }) {
+                    throw BenchFailure("job \(failed.name) of batch \(name) ended \(failed.status) after \(failed.failed ?? 0) failed attempts")
                 }
                 return now
             }

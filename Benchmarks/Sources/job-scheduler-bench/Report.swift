@@ -129,6 +129,9 @@ struct Report {
             rows.append(Row(number: "7b", measurement: "the same, against the engine without the final remove (POST answered after \(fixed(batch.postSeconds)) s)",
                             scheduler: "\(fixed(throughput, 1)) jobs/s", reference: "\(fixed(directNoRemove, 1)) jobs/s",
                             ratio: fixed(throughput / directNoRemove, 3), goal: "(≥ 0.95)", met: verdict(throughput / directNoRemove >= 0.95)))
+            let reads = Summary(batch.queuedReads)
+            rows.append(Row(number: "7c", measurement: "the batch with `--max-running 8`: every job run once, in \(fixed(batch.queuedSeconds)) s; `GET /api/v1/batches/{name}` all along (\(reads.count) reads): median / p99 / max",
+                            scheduler: "\(ms(reads.median)) / \(ms(reads.p99)) / \(ms(reads.max))", reference: "", ratio: "", goal: "milliseconds", met: verdict(reads.p99 < 10)))
         }
         if let history = results.batchHistory {
             let list = Summary(history.getBatches), one = Summary(history.getBatch), startup = Summary(history.startup)

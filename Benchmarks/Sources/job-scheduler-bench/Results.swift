@@ -121,6 +121,9 @@ struct Results: Sendable, Codable {
         var schedulerSeconds: Double
         /// POST until its answer.
         var postSeconds: Double
+        /// The same batch with `--max-running 8`, and each GET /batches/{name} (ms) while it ran.
+        var queuedSeconds: Double
+        var queuedReads: [Double]
         var directSeconds: Double
         var directNoRemoveSeconds: Double
     }
