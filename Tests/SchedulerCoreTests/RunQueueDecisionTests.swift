@@ -51,4 +51,23 @@ struct RunQueueDecisionTests {
         #expect(Self.starts(effects) == ["older"])
         #expect(observe(Self.job("running", .exited, created: 0)) == ["newer"])
     }
+
+    /// A batch's containers are made side by side, so their creation times, read back after a restart, are
+    /// not in the batch's order: the restarted scheduler still starts them in the batch's order.
+    @Test mutating func aRestartedSchedulerStartsABatchsWaitingJobsInTheBatchsOrder() {
+        func batchJob(_ index: Int, created: TimeInterval, _ runState: JobObservation.RunState = .created) -> JobObservation {
+            var job = Self.job("b-j\(index)", runState, created: created)
+            job.batchName = "b"
+            job.batchIndex = index
+            return job
+        }
+        // Made in the order 2, 0, 3, 1; a single job submitted after the batch.
+        let jobs = [batchJob(0, created: 0.2), batchJob(1, created: 0.4), batchJob(2, created: 0.1), batchJob(3, created: 0.3),
+                    Self.job("later", .created, created: 5)]
+        let effects = state.reconciled(jobs, batches: [BatchObservation(name: "b", created: Self.t0.addingTimeInterval(0.5))],
+                                       ticket: state.takeTicket(), now: Self.t0)
+        #expect(Self.starts(effects) == ["b-j0", "b-j1"])
+        #expect(observe(batchJob(0, created: 0.2, .exited)) == ["b-j2"])
+        #expect(observe(batchJob(1, created: 0.4, .exited)) == ["b-j3"])
+    }
 }

@@ -144,8 +144,13 @@ extension SchedulerState {
             return count + (running ? 1 : 0)
         }
         guard free > 0 else { return }
+        // A batch's jobs are submitted when the batch is (their containers are made side by side, so their
+        // own creation times, read back after a restart, are not in the batch's order).
+        func submitted(_ job: JobObservation) -> Date {
+            job.batchName.flatMap { batches[$0]?.observation.created } ?? job.created ?? .distantPast
+        }
         let order = queued.compactMap { records[$0]?.observation }.sorted {
-            ($0.created ?? .distantPast, $0.batchIndex, $0.name) < ($1.created ?? .distantPast, $1.batchIndex, $1.name)
+            (submitted($0), $0.batchName ?? "", $0.batchIndex, $0.name) < (submitted($1), $1.batchName ?? "", $1.batchIndex, $1.name)
         }
         for observation in order {
             guard free > 0 else { break }
