@@ -35,7 +35,9 @@ struct JobReadCacheMiddleware<Context: RequestContext>: RouterMiddleware {
                 return response(try cache.job(status) { try encoding.encode(status) })
             }
             if let name = Self.name(in: path, under: basePath + Self.batchesPath), let status = try? scheduler.batch(named: name) {
-                return response(try cache.batch(status) { try encoding.encode(status) })
+                return response(try cache.batch(status) {
+                    try encoding.encode(status) { job in try cache.job(job) { try encoding.encode(job) } }
+                })
             }
             return try await next(request, context)
         }

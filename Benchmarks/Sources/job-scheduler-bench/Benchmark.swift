@@ -39,6 +39,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait at most for the 1-minute load average to fall under 1 before starting.") var quietWaitSeconds = 300
     @Option(help: "Jobs of the batch (7) and of each batch in the history (8).") var batchSize = 500
     @Option(help: "Batches in the history (8).") var historyBatches = 10
+    @Option(help: "Direct lifecycles at once against the batch (7).") var batchDirectConcurrency = 8
     @Option(parsing: .upToNextOption, help: "Only these measurements (1-8).") var only: [Int] = []
 
     func run() async throws {
@@ -51,7 +52,8 @@ struct BenchCommand: AsyncParsableCommand {
             delayRuns: delayRuns, pollMicroseconds: pollMicroseconds, delayPollMicroseconds: delayPollMicroseconds,
             historyJobs: historyJobs, runningJobs: runningJobs, memoryJobs: memoryJobs, startupRuns: startupRuns,
             wrkSeconds: wrkSeconds, wrkConnections: wrkConnections, wrkThreads: wrkThreads,
-            quietWaitSeconds: quietWaitSeconds, measurements: only.isEmpty ? Set(1...8) : Set(only), batchSize: batchSize, historyBatches: historyBatches)
+            quietWaitSeconds: quietWaitSeconds, batchSize: batchSize, historyBatches: historyBatches, batchDirectConcurrency: batchDirectConcurrency,
+            measurements: only.isEmpty ? Set(1...8) : Set(only))
         let host = (try? DockerHost.fromEnvironment(ProcessInfo.processInfo.environment)) ?? DockerHost(socketPath: DockerHost.defaultSocketPath)
         let benchmark = Benchmark(settings: settings, engine: Engine(client: DockerEngineClient(host: host), settings: settings))
         progress("run \(runID); work folder \(work.path)")

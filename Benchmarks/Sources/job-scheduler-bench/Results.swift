@@ -117,6 +117,8 @@ struct Results: Sendable, Codable {
 
     struct Batch: Sendable, Codable {
         var size: Int
+        /// Direct lifecycles under way at once.
+        var directConcurrency: Int
         /// POST until GET /batches/{name} showed it Completed.
         var schedulerSeconds: Double
         /// POST until its answer.

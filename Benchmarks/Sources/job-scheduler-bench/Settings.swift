@@ -31,6 +31,8 @@ struct BenchSettings: Sendable {
     var batchSize: Int = 500
     /// Batches in measurement 8's history.
     var historyBatches: Int = 10
+    /// Direct lifecycles at once in measurement 7.
+    var batchDirectConcurrency: Int = 8
     var measurements: Set<Int>
 
     var jobCommandYAML: String {
