@@ -129,11 +129,6 @@ struct WebhookOutbox: Sendable {
         removeHead(key)
         return .givenUp
     }
-
-    /// The next time a waiting retry becomes due (nil when none waits).
-    var nextRetry: Date? {
-        keys.filter { !inFlight.contains($0) }.compactMap { queues[$0]?.first?.notBefore }.min()
-    }
 }
 
 extension Duration {

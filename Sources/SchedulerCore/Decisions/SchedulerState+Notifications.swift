@@ -9,9 +9,8 @@ struct PendingNotices: Sendable {
         var appeared = false
         /// It is this process's own new submission (not one found in the runtime on a restart).
         var fresh = false
-        /// A batch's changed jobs, in the order they changed.
-        var jobs: [String] = []
-        var jobSet: Set<String> = []
+        /// A batch's changed jobs (told in the batch's order).
+        var changedJobs: Set<String> = []
     }
 
     /// Keys in the order they were first touched.
@@ -43,9 +42,7 @@ extension SchedulerState {
     mutating func noteJobChanged(_ name: String, batch: String?, appeared: Bool) {
         guard notifies else { return }
         if let batch {
-            notices.touch(batch, isBatch: true) { entry in
-                if entry.jobSet.insert(name).inserted { entry.jobs.append(name) }
-            }
+            notices.touch(batch, isBatch: true) { entry in entry.changedJobs.insert(name) }
         } else {
             let fresh = appeared && launching.contains(name)
             notices.touch(name, isBatch: false) { entry in
@@ -90,10 +87,7 @@ extension SchedulerState {
         if entry.isBatch {
             // A batch still being submitted is told whole by its `Create`, once it is recorded.
             guard var status = batchStatus(of: key) else { return }
-            if !entry.appeared {
-                let changed = entry.jobSet
-                status.jobStatuses.removeAll { !changed.contains($0.name) }
-            }
+            if !entry.appeared { status.jobStatuses.removeAll { !entry.changedJobs.contains($0.name) } }
             subject = .batch(status)
         } else {
             guard let status = records[key]?.status else { return }
