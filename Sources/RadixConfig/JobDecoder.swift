@@ -1,3 +1,5 @@
+import Foundation
+
 /// Builds a `JobDefinition` from one `spec.jobs[]` mapping and checks the rules that
 /// concern a single job; rules across jobs live in `ApplicationDecoder`.
 struct JobDecoder {
@@ -105,8 +107,9 @@ struct JobDecoder {
 
     private mutating func notifications(_ reader: MappingReader) -> JobNotifications? {
         guard let block = reader.mapping("notifications") else { return nil }
-        let webhook = block.string("webhook")
-        if let webhook { webhooks.append(WebhookRules.Site(url: webhook, notifications: block)) }
-        return JobNotifications(webhook: webhook, extra: block.extra())
+        // Trimmed here, for every reader of the config; like Radix, a blank one means none.
+        let webhook = block.string("webhook")?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let webhook, !webhook.isEmpty { webhooks.append(WebhookRules.Site(url: webhook, notifications: block)) }
+        return JobNotifications(webhook: webhook?.isEmpty == false ? webhook : nil, extra: block.extra())
     }
 }

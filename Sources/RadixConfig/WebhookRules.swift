@@ -21,9 +21,8 @@ enum WebhookRules {
 
     /// What is wrong with `url`, or nil. Like Radix, only the first broken rule is told.
     static func problem(with url: String, components: [ComponentDefinition], jobs: [JobDefinition]) -> String? {
-        // Radix trims and lowercases first: a blank webhook means none, and names match in any case.
-        let text = url.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        if text.isEmpty { return nil }
+        // Radix lowercases first (the decoder has trimmed it): names match in any case.
+        let text = url.lowercased()
         guard let parts = URLComponents(string: text), let host = parts.host, !host.isEmpty else {
             return "\"\(url)\" is not a valid URL: expected http://<component or job>:<port>/<path>"
         }

@@ -126,4 +126,14 @@ struct WebhookRuleTests {
         let yaml = configYAML(jobs: webhook.jobs, components: backendComponent)
         #expect(throws: Never.self) { try RadixConfigFile.parse(yaml: yaml) }
     }
+
+    /// What the scheduler then posts to: the webhook as checked (trimmed), and none for a blank one.
+    @Test func theCheckedWebhookIsTheOneServed() throws {
+        func webhook(_ text: String) throws -> String? {
+            let yaml = configYAML(jobs: jobsPosting(webhook: text), components: backendComponent)
+            return try RadixConfigFile.parse(yaml: yaml).job(named: "compute")?.notifications?.webhook
+        }
+        #expect(try webhook("' http://backend:8080/updates '") == "http://backend:8080/updates")
+        #expect(try webhook("'  '") == nil)
+    }
 }
