@@ -179,6 +179,64 @@ struct BatchDecisionTests {
         #expect(state.status(of: "b-j0") == nil)
     }
 
+    static func outcomeRequests(_ effects: SchedulerEffects) -> [SchedulerAction] {
+        work(effects).filter { if case .recordBatchOutcome = $0 { true } else { false } }
+    }
+
+    @Test mutating func anEndedBatchsOutcomeIsAskedForOnceWithAllItsJobs() {
+        _ = submit("b", jobs: 3)
+        var asked: [SchedulerAction] = []
+        for index in 0..<3 {
+            let name = "b-j\(index)"
+            let exited = state.observed(name, Self.job(name, of: "b", index: index, .exited, finished: 5, exit: index == 1 ? 1 : 0),
+                                        ticket: state.takeTicket(), now: Self.t0.addingTimeInterval(5))
+            asked += Self.outcomeRequests(exited)
+            if index < 2 { #expect(asked.isEmpty, "not while a job of the batch has not ended") }
+        }
+        #expect(asked == [.recordBatchOutcome(name: "b", jobs: ["b-j0", "b-j1", "b-j2"])])
+        let ended = (0..<3).map { Self.job("b-j\($0)", of: "b", index: $0, .exited, finished: 5, exit: $0 == 1 ? 1 : 0) }
+        let listing = [BatchObservation(name: "b", created: Self.t0)]
+        let whileRecording = state.reconciled(ended, batches: listing, ticket: state.takeTicket(), now: Self.t0)
+        #expect(Self.outcomeRequests(whileRecording).isEmpty, "asked once while it is being recorded")
+        _ = state.batchOutcomeRecorded("b")
+        // A listing made before the record was made does not undo it.
+        let after = state.reconciled(ended, batches: listing, ticket: state.takeTicket(), now: Self.t0)
+        #expect(Self.outcomeRequests(after).isEmpty)
+    }
+
+    @Test mutating func anOutcomeNotRecordedIsAskedForAgainAtTheNextReconcileAndByAFreshProcess() {
+        _ = submit("b", jobs: 1)
+        let exited = state.observed("b-j0", Self.job("b-j0", of: "b", .exited, finished: 5), ticket: state.takeTicket(), now: Self.t0)
+        #expect(Self.outcomeRequests(exited).count == 1)
+        _ = state.batchOutcomeRecordFailed("b")
+        let ended = [Self.job("b-j0", of: "b", .exited, finished: 5)]
+        let reconciled = state.reconciled(ended, batches: [BatchObservation(name: "b", created: Self.t0)], ticket: state.takeTicket(), now: Self.t0)
+        #expect(Self.outcomeRequests(reconciled) == [.recordBatchOutcome(name: "b", jobs: ["b-j0"])])
+
+        var fresh = SchedulerState(historyLimit: 2, stopGracePeriod: .seconds(30))
+        let unrecorded = fresh.reconciled(ended, batches: [BatchObservation(name: "b", created: Self.t0)], ticket: fresh.takeTicket(), now: Self.t0)
+        #expect(Self.outcomeRequests(unrecorded).count == 1)
+        var another = SchedulerState(historyLimit: 2, stopGracePeriod: .seconds(30))
+        let recorded = another.reconciled(ended, batches: [BatchObservation(name: "b", created: Self.t0, outcomeRecorded: true)],
+                                          ticket: another.takeTicket(), now: Self.t0)
+        #expect(Self.outcomeRequests(recorded).isEmpty, "recorded already")
+        var running = SchedulerState(historyLimit: 2, stopGracePeriod: .seconds(30))
+        let active = running.reconciled([Self.job("b-j0", of: "b", .running)], batches: [BatchObservation(name: "b", created: Self.t0)],
+                                        ticket: running.takeTicket(), now: Self.t0)
+        #expect(Self.outcomeRequests(active).isEmpty, "not for a batch whose job runs")
+    }
+
+    @Test mutating func aStoppedBatchsOutcomeWaitsForItsRunningJobAndIncludesTheOnesThatNeverStarted() throws {
+        _ = submit("b", jobs: 2)
+        _ = state.observed("b-j0", Self.job("b-j0", of: "b", .running), ticket: state.takeTicket(), now: Self.t0)
+        let stopped = try state.batchStopRecorded("b", at: Self.t0.addingTimeInterval(2), now: Self.t0.addingTimeInterval(2))
+        #expect(stopped.0.jobStatuses.map(\.state) == [.stopping, .stopped])
+        #expect(Self.outcomeRequests(stopped.1).isEmpty, "a job still runs")
+        let exited = state.observed("b-j0", Self.job("b-j0", of: "b", .exited, finished: 3, exit: 143), ticket: state.takeTicket(),
+                                    now: Self.t0.addingTimeInterval(3))
+        #expect(Self.outcomeRequests(exited) == [.recordBatchOutcome(name: "b", jobs: ["b-j0", "b-j1"])])
+    }
+
     @Test func aJobsOverridesWinOverTheBatchDefaultsKeyByKeyListsWhole() {
         let defaults = JobRequest(variables: ["A": "1", "B": "2"], limits: ["cpu": "1", "memory": "1Gi"], timeLimitSeconds: 100,
                                   command: ["sh", "-c"], args: ["echo default"],

@@ -79,12 +79,15 @@ struct MemoryBatchTests {
             await #expect(throws: SchedulerError.batchAlreadyEnded(batch.name, state: "Completed")) {
                 try await memory.scheduler.stopBatch(named: batch.name)
             }
+            try await eventually("the ended batch's outcome is recorded") { memory.runtime.outcomeRecordings == 1 }
             return batch
         }
         let fresh = memory.restarted()
         try await fresh.running {
             let status = try fresh.scheduler.batch(named: batch.name)
             #expect(status.jobStatuses.map(\.state) == [.succeeded, .stopped])
+            // The batch had ended: its outcome was recorded once, by the first process, and not again.
+            #expect(fresh.runtime.outcomeRecordings == 1)
             try await fresh.scheduler.deleteBatch(named: batch.name)
             #expect(fresh.runtime.containerNames.isEmpty)
             #expect(fresh.runtime.batchNames.isEmpty)

@@ -129,6 +129,9 @@ struct SlowInspectionRuntime: JobRuntime {
         try await base.recordBatchStop(name: name, at: time, selector: selector)
     }
     func removeBatchRecord(name: String, selector: JobSelector) async throws { try await base.removeBatchRecord(name: name, selector: selector) }
+    func recordBatchOutcome(name: String, jobs: [String], selector: JobSelector) async throws {
+        try await base.recordBatchOutcome(name: name, jobs: jobs, selector: selector)
+    }
     func recordAttempt(_ attempt: JobAttempt, name: String, selector: JobSelector) async throws {
         try await base.recordAttempt(attempt, name: name, selector: selector)
     }

@@ -15,6 +15,8 @@ public enum SchedulerAction: Sendable, Hashable {
     case remove(name: String)
     /// Remove a batch: its record first, then its jobs.
     case removeBatch(name: String, jobs: [String])
+    /// Record the final facts of an ended batch's jobs (so a reconcile need not read each job).
+    case recordBatchOutcome(name: String, jobs: [String])
     /// Read one job from the runtime; the observation comes back under `ticket`.
     case observe(name: String, ticket: UInt64)
     /// Read every batch and job from the runtime (reconcile); the observations come back under `ticket`.

@@ -128,6 +128,24 @@ extension SchedulerState {
         return (jobsOfBatch[name] ?? []).sorted()
     }
 
+    /// An ended batch's outcome is recorded in the runtime.
+    public mutating func batchOutcomeRecorded(_ name: String) -> SchedulerEffects {
+        var effects = SchedulerEffects()
+        outcomesRecording.remove(name)
+        batches[name]?.observation.outcomeRecorded = true
+        finish(&effects)
+        return effects
+    }
+
+    /// An ended batch's outcome could not be recorded: the next reconcile tries again (until then its
+    /// jobs are read one by one, as before).
+    public mutating func batchOutcomeRecordFailed(_ name: String) -> SchedulerEffects {
+        var effects = SchedulerEffects()
+        outcomesRecording.remove(name)
+        finish(&effects)
+        return effects
+    }
+
     public mutating func batchDeleted(_ name: String) -> SchedulerEffects {
         var effects = SchedulerEffects()
         _ = forgetBatch(name, .deleted, &effects)
@@ -148,9 +166,11 @@ extension SchedulerState {
             if let known = batches[batch.name], known.ticket > ticket { continue }
             if batches[batch.name]?.observation != batch { revision &+= 1 }
             if batches[batch.name] == nil { noteBatchAppeared(batch.name, fresh: launchingBatches.contains(batch.name)) }
-            // A stop this process recorded stays, even if the listing was made before it.
+            // A stop or an outcome this process recorded stays, even if the listing was made before it.
             var batch = batch
             batch.stopRequestedAt = batch.stopRequestedAt ?? batches[batch.name]?.observation.stopRequestedAt
+            batch.outcomeRecorded = batch.outcomeRecorded || batches[batch.name]?.observation.outcomeRecorded == true
+            if !batch.outcomeRecorded { outcomesToCheck.insert(batch.name) }
             batches[batch.name] = BatchRecord(observation: batch, ticket: ticket)
             historyToCheck.batches = true
         }
@@ -162,6 +182,18 @@ extension SchedulerState {
         let endedBefore = (observation.finishedAt ?? .distantFuture) < stoppedAt
             && JobStatusDerivation.status(of: observation).state.isTerminal
         return !endedBefore
+    }
+
+    /// Asks for the outcome of each batch in `outcomesToCheck` that has ended and has none recorded.
+    mutating func recordEndedBatchOutcomes(_ effects: inout SchedulerEffects) {
+        let candidates = outcomesToCheck
+        outcomesToCheck = []
+        for name in candidates.sorted() {
+            guard let batch = batches[name], !batch.observation.outcomeRecorded, !outcomesRecording.contains(name),
+                  !launchingBatches.contains(name), let jobs = jobsOfBatch[name], !jobs.isEmpty, batchHasEnded(name) else { continue }
+            outcomesRecording.insert(name)
+            effects.actions.append(.recordBatchOutcome(name: name, jobs: jobs.sorted()))
+        }
     }
 
     /// Every job of the batch has ended.

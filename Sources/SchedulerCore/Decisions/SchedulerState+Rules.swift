@@ -46,7 +46,12 @@ extension SchedulerState {
             records[name]?.deadline = nil
             records[name]?.startRetry = nil
             if previous?.status.state != status.state {
-                if let batch = observation.batchName { historyToCheck.batches = historyToCheck.batches || batchHasEnded(batch) } else { historyToCheck.jobs = true }
+                if let batch = observation.batchName {
+                    historyToCheck.batches = historyToCheck.batches || batchHasEnded(batch)
+                    outcomesToCheck.insert(batch)
+                } else {
+                    historyToCheck.jobs = true
+                }
             }
         } else {
             // Armed once per job; re-armed only after it fired, while the job goes on.
@@ -217,6 +222,7 @@ extension SchedulerState {
         noteForgetting(name, &effects)
         if let removed = records.removeValue(forKey: name) {
             revision &+= 1
+            if removed.status.state.runsNow { runningCount -= 1 }
             if let batch = removed.observation.batchName { jobsOfBatch[batch]?.remove(name) }
         }
         startsIssued.remove(name)
@@ -233,13 +239,9 @@ extension SchedulerState {
         record.status.batchName = record.observation.batchName
         let name = record.observation.name
         if let batch = record.observation.batchName, records[name] == nil { jobsOfBatch[batch, default: []].insert(name) }
-        if records[name]?.status != record.status { revision &+= 1 }
-        records[name] = record
-    }
-
-    /// Jobs whose container runs now (stopping ones included).
-    var runningCount: Int {
-        records.values.reduce(0) { $0 + ($1.status.state == .running || $1.status.state == .stopping ? 1 : 0) }
+        let previous = records.updateValue(record, forKey: name)
+        if previous?.status != record.status { revision &+= 1 }
+        runningCount += (record.status.state.runsNow ? 1 : 0) - (previous?.status.state.runsNow == true ? 1 : 0)
     }
 
     /// Completes an input's effects: asks for the clock when the earliest wake-up changed.
@@ -247,6 +249,7 @@ extension SchedulerState {
         // The input's changes are told before what they lead to (an end pushing an older job out of the history).
         tellAllPending(&effects)
         if historyToCheck.jobs || historyToCheck.batches { enforceHistoryLimit(&effects) }
+        if !outcomesToCheck.isEmpty { recordEndedBatchOutcomes(&effects) }
         startQueued(&effects)
         tellAllPending(&effects)
         let next = nextWakeUp

@@ -42,11 +42,18 @@ public struct SchedulerState: Sendable {
     public internal(set) var revision: UInt64 = 0
 
     var records: [String: JobRecord] = [:]
+    /// How many of the records' jobs run now (stopping ones included): kept as they change, as it is
+    /// reported with every change.
+    var runningCount = 0
     /// The recorded batches, and the names of each batch's jobs (recorded or not yet).
     var batches: [String: BatchRecord] = [:]
     var jobsOfBatch: [String: Set<String>] = [:]
     /// Batches whose submission is under way: their jobs may exist, the batch is not recorded yet.
     var launchingBatches: Set<String> = []
+    /// Batches one of whose jobs ended in the current input (their outcome may be recordable), and
+    /// those whose outcome is being recorded.
+    var outcomesToCheck: Set<String> = []
+    var outcomesRecording: Set<String> = []
     /// Which history groups to trim when the input's effects are complete.
     var historyToCheck = HistoryCheck()
     /// Jobs whose submission is under way: their container may exist half-made.

@@ -231,6 +231,15 @@ public final class JobScheduler: Service, Sendable {
             }
         case .removeBatch(let name, let jobs):
             await removeBatch(name, jobs: jobs)
+        case .recordBatchOutcome(let name, let jobs):
+            do {
+                try await runtime.recordBatchOutcome(name: name, jobs: jobs, selector: selector)
+                decide { state, _ in ((), state.batchOutcomeRecorded(name)) }
+            } catch {
+                // Only a cost: until it is recorded, a reconcile reads the batch's jobs one by one.
+                logger.warning("could not record an ended batch's outcome", metadata: ["batchName": "\(name)", "error": "\(error)"])
+                decide { state, _ in ((), state.batchOutcomeRecordFailed(name)) }
+            }
         case .observe(let name, let ticket):
             do {
                 let observation = try await runtime.observe(name: name, selector: selector)

@@ -11,6 +11,9 @@ public enum JobState: String, Sendable, Codable, CaseIterable {
 
     /// The job will not change state again on its own.
     public var isTerminal: Bool { self == .succeeded || self == .failed || self == .stopped }
+
+    /// The job's container runs now (through a stop's grace period too).
+    var runsNow: Bool { self == .running || self == .stopping }
 }
 
 /// The state of one container attempt, with Radix's replica status names.

@@ -97,51 +97,85 @@ public struct DockerJobRuntime: JobRuntime {
 
     public func observeAll(selector: JobSelector) async throws -> [JobObservation] {
         async let summaries = client.listContainers(all: true, labels: JobLabels.filters(for: selector))
-        // The records of stop requests and of failed attempts, in one listing.
-        async let records = client.listVolumes(labels: JobLabels.filters(for: selector))
-        let (stopped, attempts) = Self.records(in: try await records)
-        let names = try await summaries.compactMap { $0.labels[JobLabels.jobName] }
-        return try await withThrowingTaskGroup(of: JobObservation?.self) { group in
-            var results: [JobObservation] = []
-            var pending = names[...]
+        // The records of stop requests, failed attempts and ended batches, in one listing.
+        async let volumes = client.listVolumes(labels: JobLabels.filters(for: selector))
+        let records = Self.records(in: try await volumes)
+        // An ended batch's jobs are read from its outcome record while their containers are still as
+        // recorded; the others one by one.
+        var results: [JobObservation] = []
+        var toInspect: [String] = []
+        for summary in try await summaries {
+            guard let name = summary.labels[JobLabels.jobName] else { continue }
+            if let facts = summary.labels[JobLabels.batchName].flatMap({ records.finalFacts[$0]?[name] }),
+               Self.stillHold(facts, listed: summary) {
+                results.append(Self.observation(name: name, labels: summary.labels, facts: facts, stopRequested: records.stopped.contains(name)))
+            } else {
+                toInspect.append(name)
+            }
+        }
+        // Removed between the list and the inspection: gone.
+        results += try await inspectEach(toInspect, stopped: records.stopped).compactMap(\.self)
+        for index in results.indices {
+            results[index].attempts = (records.attempts[results[index].name] ?? []).sorted { $0.index < $1.index }
+        }
+        return results
+    }
+
+    /// Inspects each job, `observationConcurrency` at a time, in the order given; nil for one that is
+    /// gone (or being removed).
+    private func inspectEach(_ names: [String], stopped: Set<String>) async throws -> [JobObservation?] {
+        try await withThrowingTaskGroup(of: (Int, JobObservation?).self) { group in
+            var results = [JobObservation?](repeating: nil, count: names.count)
+            var pending = names.enumerated().makeIterator()
             func addNext() {
-                guard let name = pending.popFirst() else { return }
+                guard let (index, name) = pending.next() else { return }
                 group.addTask {
                     do {
                         let details = try await client.inspectContainer(name)
-                        if details.state.status == .removing { return nil }
-                        var observed = try await observation(from: details, stopRequested: stopped.contains(name))
-                        observed.attempts = (attempts[name] ?? []).sorted { $0.index < $1.index }
-                        return observed
+                        if details.state.status == .removing { return (index, nil) }
+                        return (index, try await observation(from: details, stopRequested: stopped.contains(name)))
                     } catch DockerEngineError.notFound {
-                        return nil  // removed between the list and the inspection
+                        return (index, nil)
                     }
                 }
             }
             for _ in 0..<observationConcurrency { addNext() }
-            while let result = try await group.next() {
-                if let result { results.append(result) }
+            while let (index, result) = try await group.next() {
+                results[index] = result
                 addNext()
             }
             return results
         }
     }
 
-    /// The jobs with a stop request, and each job's recorded attempts, from the volumes that record them.
-    static func records(in volumes: [VolumeSummary]) -> (stopped: Set<String>, attempts: [String: [JobAttempt]]) {
+    /// What the volumes record: stop requests, each job's failed attempts, and ended batches' final facts.
+    struct Records {
         var stopped: Set<String> = []
         var attempts: [String: [JobAttempt]] = [:]
-        for volume in volumes {
-            guard let job = volume.labels[JobLabels.jobName] else { continue }
-            if volume.labels[JobLabels.stopRequest] == "true" { stopped.insert(job) }
-            if let attempt = JobLabels.attempt(from: volume.labels) { attempts[job, default: []].append(attempt) }
-        }
-        return (stopped, attempts)
+        var finalFacts: [String: [String: FinalJobFacts]] = [:]
     }
 
-    private func observation(from details: ContainerDetails, stopRequested: Bool) async throws -> JobObservation {
-        let labels = details.config.labels
-        let runState: JobObservation.RunState = switch details.state.status {
+    static func records(in volumes: [VolumeSummary]) -> Records {
+        var records = Records(finalFacts: JobLabels.finalFacts(in: volumes))
+        for volume in volumes {
+            guard let job = volume.labels[JobLabels.jobName] else { continue }
+            if volume.labels[JobLabels.stopRequest] == "true" { records.stopped.insert(job) }
+            if let attempt = JobLabels.attempt(from: volume.labels) { records.attempts[job, default: []].append(attempt) }
+        }
+        return records
+    }
+
+    /// Whether a listed container is still as its recorded final facts say: in the same state, and, when
+    /// exited, with the same exit code (a container started again by hand since is read anew).
+    static func stillHold(_ facts: FinalJobFacts, listed summary: ContainerSummary) -> Bool {
+        guard let state = summary.state, runState(of: state) == facts.runState else { return false }
+        guard facts.runState == .exited, summary.statusText.hasPrefix("Exited (") else { return true }
+        let code = summary.statusText.dropFirst("Exited (".count).prefix { $0 != ")" }
+        return Int(code).map { $0 == facts.exitCode } ?? true
+    }
+
+    static func runState(of status: ContainerState.Status) -> JobObservation.RunState {
+        switch status {
         case .created: .created
         case .running: .running
         case .restarting: .restarting
@@ -149,6 +183,11 @@ public struct DockerJobRuntime: JobRuntime {
         case .exited: .exited
         case .dead, .removing: .dead  // removing is filtered out before
         }
+    }
+
+    private func observation(from details: ContainerDetails, stopRequested: Bool) async throws -> JobObservation {
+        let labels = details.config.labels
+        let runState = Self.runState(of: details.state.status)
         var submissionComplete = true
         if runState == .created, let directory = labels[JobLabels.payloadPath], let expected = labels[JobLabels.payloadBytes].flatMap(Int64.init) {
             // The payload is uploaded after the container is created: only a complete file shows the
@@ -162,27 +201,53 @@ public struct DockerJobRuntime: JobRuntime {
                 submissionComplete = false
             }
         }
-        return JobObservation(
-            name: details.name,
+        let facts = FinalJobFacts(
+            image: details.config.image, imageID: details.imageID, created: details.created, startedAt: details.state.startedAt,
+            finishedAt: details.state.finishedAt, runState: runState, exitCode: details.state.exitCode, oomKilled: details.state.oomKilled,
+            engineError: details.state.error, restartCount: details.restartCount, submissionComplete: submissionComplete
+        )
+        return Self.observation(name: details.name, labels: labels, facts: facts, stopRequested: stopRequested)
+    }
+
+    /// A job as its labels and the engine's facts describe it.
+    static func observation(name: String, labels: [String: String], facts: FinalJobFacts, stopRequested: Bool) -> JobObservation {
+        JobObservation(
+            name: name,
             jobId: labels[JobLabels.jobId],
             batchName: labels[JobLabels.batchName],
             batchIndex: labels[JobLabels.batchIndex].flatMap(Int.init) ?? 0,
-            image: details.config.image,
-            imageID: details.imageID,
-            created: details.created,
-            startedAt: details.state.startedAt,
-            finishedAt: details.state.finishedAt,
-            runState: runState,
-            exitCode: details.state.exitCode,
-            oomKilled: details.state.oomKilled,
-            engineError: details.state.error,
-            restartCount: details.restartCount,
+            image: facts.image,
+            imageID: facts.imageID,
+            created: facts.created,
+            startedAt: facts.startedAt,
+            finishedAt: facts.finishedAt,
+            runState: facts.runState,
+            exitCode: facts.exitCode,
+            oomKilled: facts.oomKilled,
+            engineError: facts.engineError,
+            restartCount: facts.restartCount,
             timeLimitSeconds: labels[JobLabels.timeLimitSeconds].flatMap(Int.init) ?? 43_200,
             backoffLimit: labels[JobLabels.backoffLimit].flatMap(Int.init) ?? 0,
             failurePolicy: labels[JobLabels.failurePolicy].flatMap(FailurePolicyLabel.decode),
             stopRequested: stopRequested,
-            submissionComplete: submissionComplete
+            submissionComplete: facts.submissionComplete
         )
+    }
+
+    public func recordBatchOutcome(name: String, jobs: [String], selector: JobSelector) async throws {
+        var facts: [String: FinalJobFacts] = [:]
+        for (job, observed) in zip(jobs, try await inspectEach(jobs, stopped: [])) {
+            guard let observed, [.exited, .dead, .created].contains(observed.runState) else {
+                throw BatchOutcomeUnavailable(batch: name, job: job, state: observed?.runState)
+            }
+            facts[job] = FinalJobFacts(of: observed)
+        }
+        do {
+            try await client.createVolume(name: JobLabels.batchOutcomeRecordName(for: name),
+                                          labels: try JobLabels.labels(forOutcome: facts, batch: name, selector: selector))
+        } catch DockerEngineError.conflict {
+            // Recorded already (by a scheduler that died before it knew): the jobs have not changed since.
+        }
     }
 
     public func recordBatch(_ batch: BatchObservation, selector: JobSelector) async throws {
@@ -190,7 +255,13 @@ public struct DockerJobRuntime: JobRuntime {
     }
 
     public func observeBatches(selector: JobSelector) async throws -> [BatchObservation] {
-        JobLabels.batches(in: try await client.listVolumes(labels: JobLabels.filters(for: selector) + [JobLabels.batchName]))
+        let volumes = try await client.listVolumes(labels: JobLabels.filters(for: selector) + [JobLabels.batchName])
+        for orphan in JobLabels.orphanedOutcomeRecords(in: volumes) {
+            do {
+                try await client.removeVolume(name: orphan, force: true)
+            } catch DockerEngineError.notFound {}
+        }
+        return JobLabels.batches(in: volumes)
     }
 
     public func recordBatchStop(name: String, at time: Date, selector: JobSelector) async throws {
@@ -207,7 +278,8 @@ public struct DockerJobRuntime: JobRuntime {
     }
 
     public func removeBatchRecord(name: String, selector: JobSelector) async throws {
-        for volume in [JobLabels.batchRecordName(for: name), JobLabels.batchStopRecordName(for: name)] {
+        // The record first: an outcome or stop left by a death after it is an orphan `observeBatches` removes.
+        for volume in [JobLabels.batchRecordName(for: name), JobLabels.batchStopRecordName(for: name), JobLabels.batchOutcomeRecordName(for: name)] {
             do {
                 try await client.removeVolume(name: volume, force: true)
             } catch DockerEngineError.notFound {}

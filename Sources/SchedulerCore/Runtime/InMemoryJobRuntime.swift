@@ -41,6 +41,7 @@ public final class InMemoryJobRuntime: JobRuntime {
         var stopRecords: Set<String> = []
         var attempts: [String: [JobAttempt]] = [:]
         var batches: [String: BatchObservation] = [:]
+        var outcomeRecordings = 0
         var subscribers: [UUID: AsyncStream<RuntimeEvent>.Continuation] = [:]
         var followers: [UUID: LogFollower] = [:]
         var connected = true
@@ -224,6 +225,23 @@ public final class InMemoryJobRuntime: JobRuntime {
             return Array(state.batches.values)
         }
     }
+
+    public func recordBatchOutcome(name: String, jobs: [String], selector: JobSelector) async throws {
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            for job in jobs {
+                let runState = state.containers[job]?.runState
+                guard let runState, [.exited, .dead, .created].contains(runState) else {
+                    throw BatchOutcomeUnavailable(batch: name, job: job, state: runState)
+                }
+            }
+            state.batches[name]?.outcomeRecorded = true
+            state.outcomeRecordings += 1
+        }
+    }
+
+    /// How many batch outcomes were recorded.
+    public var outcomeRecordings: Int { state.withLock { $0.outcomeRecordings } }
 
     public func recordBatchStop(name: String, at time: Date, selector: JobSelector) async throws {
         try state.withLock { state in

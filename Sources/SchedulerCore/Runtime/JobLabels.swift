@@ -24,6 +24,8 @@ enum JobLabels {
     static let batchCreated = "radix-batch-created"
     /// On the volume that records a batch's stop: when it was asked for.
     static let batchStopAt = "radix-batch-stop-at"
+    /// On the volume that records an ended batch's outcome: its jobs' final facts (`BatchOutcomeLabel`).
+    static let batchOutcome = "radix-batch-outcome"
     /// On the volume that records a stop request.
     static let stopRequest = "radix-stop-request"
     /// On the volumes that record failed attempts: the attempt's index, and what it was.
@@ -66,6 +68,7 @@ enum JobLabels {
     /// The names of the volumes that record a batch and its stop.
     static func batchRecordName(for batch: String) -> String { batch + "-batch" }
     static func batchStopRecordName(for batch: String) -> String { batch + "-batch-stop" }
+    static func batchOutcomeRecordName(for batch: String) -> String { batch + "-batch-outcome" }
 
     static func labels(for batch: BatchObservation, selector: JobSelector) -> [String: String] {
         var labels = [
@@ -79,20 +82,51 @@ enum JobLabels {
         return labels
     }
 
-    /// The batches recorded in `volumes`, with their stops.
+    static func labels(forOutcome facts: [String: FinalJobFacts], batch: String, selector: JobSelector) throws -> [String: String] {
+        [
+            application: selector.applicationName,
+            jobComponent: selector.jobComponent,
+            batchName: batch,
+            batchOutcome: try BatchOutcomeLabel.encode(facts),
+        ]
+    }
+
+    /// The batches recorded in `volumes`, with their stops and whether their outcome is recorded.
     static func batches(in volumes: [VolumeSummary]) -> [BatchObservation] {
         var stops: [String: Date] = [:]
+        var outcomes: Set<String> = []
         for volume in volumes {
-            if let batch = volume.labels[batchName], let time = volume.labels[batchStopAt].flatMap(Double.init) {
-                stops[batch] = Date(timeIntervalSince1970: time)
-            }
+            guard let batch = volume.labels[batchName] else { continue }
+            if let time = volume.labels[batchStopAt].flatMap(Double.init) { stops[batch] = Date(timeIntervalSince1970: time) }
+            if volume.labels[batchOutcome] != nil { outcomes.insert(batch) }
         }
         return volumes.compactMap { volume in
             guard volume.labels[batchRecord] == "true", let name = volume.labels[batchName],
                   let created = volume.labels[batchCreated].flatMap(Double.init) else { return nil }
             return BatchObservation(name: name, batchId: volume.labels[batchId], created: Date(timeIntervalSince1970: created),
-                                    stopRequestedAt: stops[name])
+                                    stopRequestedAt: stops[name], outcomeRecorded: outcomes.contains(name))
         }
+    }
+
+    /// The outcome records in `volumes` whose batch has no record: left by a removal that raced the
+    /// outcome's recording.
+    static func orphanedOutcomeRecords(in volumes: [VolumeSummary]) -> [String] {
+        let recorded = Set(volumes.compactMap { $0.labels[batchRecord] == "true" ? $0.labels[batchName] : nil })
+        return volumes.compactMap { volume in
+            guard volume.labels[batchOutcome] != nil, let batch = volume.labels[batchName], !recorded.contains(batch) else { return nil }
+            return volume.name
+        }
+    }
+
+    /// The final facts of ended batches' jobs recorded in `volumes`, by batch, then job name.
+    static func finalFacts(in volumes: [VolumeSummary]) -> [String: [String: FinalJobFacts]] {
+        var facts: [String: [String: FinalJobFacts]] = [:]
+        for volume in volumes {
+            guard let batch = volume.labels[batchName], let text = volume.labels[batchOutcome],
+                  let outcome = BatchOutcomeLabel.decode(text) else { continue }
+            facts[batch] = outcome
+        }
+        return facts
     }
 
     /// The name of the volume that records a job's failed attempt.

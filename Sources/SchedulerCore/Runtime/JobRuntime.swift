@@ -142,12 +142,15 @@ public struct BatchObservation: Sendable, Equatable {
     public var created: Date
     /// When a stop of the whole batch was recorded: jobs that had not ended by then are stopped.
     public var stopRequestedAt: Date?
+    /// Every job had ended and their final facts are recorded (`recordBatchOutcome`).
+    public var outcomeRecorded: Bool
 
-    public init(name: String, batchId: String? = nil, created: Date, stopRequestedAt: Date? = nil) {
+    public init(name: String, batchId: String? = nil, created: Date, stopRequestedAt: Date? = nil, outcomeRecorded: Bool = false) {
         self.name = name
         self.batchId = batchId
         self.created = created
         self.stopRequestedAt = stopRequestedAt
+        self.outcomeRecorded = outcomeRecorded
     }
 }
 
@@ -185,6 +188,10 @@ public protocol JobRuntime: Sendable {
     func recordBatch(_ batch: BatchObservation, selector: JobSelector) async throws
     /// Every recorded batch.
     func observeBatches(selector: JobSelector) async throws -> [BatchObservation]
+    /// Records the final facts of an ended batch's jobs, read from the runtime now, so that
+    /// `observeAll` can answer for them without reading each one (their containers stay the truth: a
+    /// job no longer as recorded is read anew). Throws, recording nothing, when a job has not ended.
+    func recordBatchOutcome(name: String, jobs: [String], selector: JobSelector) async throws
     /// Records durably that a batch is to stop, at `time`, before its jobs are stopped.
     func recordBatchStop(name: String, at time: Date, selector: JobSelector) async throws
     /// Removes a batch's records (its jobs are removed one by one after: without the record they are
