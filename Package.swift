@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "job-scheduler", targets: ["job-scheduler"]),
         .library(name: "DockerEngine", targets: ["DockerEngine"]),
         .library(name: "RadixConfig", targets: ["RadixConfig"]),
+        .library(name: "CronSchedules", targets: ["CronSchedules"]),
         .library(name: "SchedulerCore", targets: ["SchedulerCore"]),
         .library(name: "JobSchedulerAPI", targets: ["JobSchedulerAPI"]),
         .library(name: "JobSchedulerClient", targets: ["JobSchedulerClient"]),
@@ -50,10 +51,15 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // Schedules: cron expressions, @every and ISO 8601 repeating intervals, on a time zone's wall clock.
+        .target(
+            name: "CronSchedules",
+            swiftSettings: strictSwift
+        ),
         // radixconfig.yaml: model, parsing, validation, quantities.
         .target(
             name: "RadixConfig",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["CronSchedules", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSwift
         ),
         // The scheduling core: the decisions (a value type), the executor that carries them out, the
@@ -168,6 +174,11 @@ let package = Package(
         .testTarget(
             name: "SchedulerCoreTests",
             dependencies: ["SchedulerCore", "EngineTestSupport"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "CronSchedulesTests",
+            dependencies: ["CronSchedules", "EngineTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(

@@ -39,5 +39,7 @@ fi
 
 # The webhook tests check deliveries with the Standard Webhooks reference library.
 python3 -c "import standardwebhooks" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check standardwebhooks
+# The schedule tests check next-run times against croniter, an implementation we did not write.
+python3 -c "import croniter" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check croniter
 
 bash "$root/scripts/build-images.sh"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RadixConfig
 
 /// `job-scheduler validate`: checks a radixconfig.yaml and shows what each job would run
@@ -6,7 +7,7 @@ import RadixConfig
 public struct ValidateCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check a radixconfig.yaml and print one summary line per job.",
+        abstract: "Check a radixconfig.yaml and print one summary line per job (and a scheduled job's next runs).",
         discussion: "Problems go to stderr, one per line as file:line: path: message, and the exit code is 1."
     )
 
@@ -24,7 +25,7 @@ public struct ValidateCommand: AsyncParsableCommand {
     }
 
     /// The command's work with its output injected; returns the exit status.
-    public func execute(output: some CommandOutput) -> Int32 {
+    public func execute(output: some CommandOutput, now: Date = Date()) -> Int32 {
         let application: RadixApplication
         do {
             application = try RadixConfigFile.load(path: config)
@@ -33,7 +34,8 @@ public struct ValidateCommand: AsyncParsableCommand {
             for problem in error.problems { output.err(problem.description) }
             return 1
         }
-        for line in JobSummary.lines(for: application.jobs.map { $0.resolved(for: env) }) {
+        let jobs = application.jobs.map { $0.resolved(for: env) }
+        for line in JobSummary.lines(for: jobs) + jobs.flatMap({ JobSummary.scheduleLines(for: $0, now: now) }) {
             output.out(line)
         }
         return 0

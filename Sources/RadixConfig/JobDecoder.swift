@@ -52,6 +52,7 @@ struct JobDecoder {
             notifications: notifications(job),
             failurePolicy: job.failurePolicy(),
             batchStatusRules: job.batchStatusRules())
+        definition.cron = job.cron()
         definition.maxRunning = job.int("maxRunning")
         if let value = definition.maxRunning, value < 1 { job.report("maxRunning", "must be at least 1, got \(value)") }
         job.checkRequestsWithinLimits(definition.resources, resourcesPath: job.path("resources"), line: job.line("resources"))
@@ -76,7 +77,8 @@ struct JobDecoder {
     private mutating func decodeOverride(_ entry: MappingReader, references: inout EnvironmentReferences) -> JobEnvironmentConfig? {
         let environment = entry.requiredString("environment")
         if let environment { references.check(entry, environment: environment) }
-        let override = JobEnvironmentConfig(
+        let cron = entry.cron()
+        var override = JobEnvironmentConfig(
             environment: environment ?? "",
             variables: entry.stringMap("variables"),
             resources: entry.resources(),
@@ -90,6 +92,7 @@ struct JobDecoder {
             failurePolicy: entry.failurePolicy(),
             batchStatusRules: entry.batchStatusRules(),
             extra: entry.extra())
+        override.cron = cron
         return environment == nil ? nil : override
     }
 

@@ -17,7 +17,7 @@ extension JobDefinition {
             variables.merge(override.variables) { _, environmentValue in environmentValue }
         }
 
-        return ResolvedJob(
+        var resolved = ResolvedJob(
             name: name,
             environment: environment,
             src: src,
@@ -39,5 +39,7 @@ extension JobDefinition {
             batchStatusRules: override?.batchStatusRules ?? batchStatusRules ?? [],
             maxRunning: maxRunning
         )
+        resolved.cron = override?.cron ?? cron
+        return resolved
     }
 }

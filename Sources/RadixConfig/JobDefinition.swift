@@ -27,6 +27,8 @@ public struct JobDefinition: Sendable, Hashable {
     /// How many of this job's jobs run at once (this scheduler's own key; Radix has none). Nil: the
     /// scheduler's `--max-running`, else no limit.
     public var maxRunning: Int?
+    /// When the job runs by itself; nil: only when asked through the API.
+    public var cron: JobCron?
     public var environmentConfig: [JobEnvironmentConfig]
     /// Keys this package does not model (cron, volumeMounts, ...), kept as written.
     public var extra: [String: YAMLValue]

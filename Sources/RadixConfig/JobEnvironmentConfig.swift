@@ -13,6 +13,8 @@ public struct JobEnvironmentConfig: Sendable, Hashable {
     public var notifications: JobNotifications?
     public var failurePolicy: FailurePolicy?
     public var batchStatusRules: [BatchStatusRule]?
+    /// Replaces the job's `cron` whole.
+    public var cron: JobCron?
     public var extra: [String: YAMLValue]
 
     public init(environment: String, variables: [String: String] = [:],

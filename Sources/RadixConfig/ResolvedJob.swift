@@ -27,6 +27,8 @@ public struct ResolvedJob: Sendable, Hashable {
     public var batchStatusRules: [BatchStatusRule]
     /// How many of this job's jobs run at once; nil when radixconfig does not say.
     public var maxRunning: Int?
+    /// When the job runs by itself (the environment's `cron`, else the job's).
+    public var cron: JobCron?
 
     public init(name: String, environment: String? = nil, src: String? = nil,
                 dockerfileName: String? = nil, image: String? = nil, imageTemplate: String? = nil, imageTagName: String? = nil,

@@ -55,6 +55,37 @@ struct ValidateInProcessTests {
         #expect(output.stderr == ["\(path): spec.environments: --env qa is not one of the listed environments (dev, prod)"])
     }
 
+    @Test func aScheduledJobsNextRunsArePrintedAfterTheSummary() throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("radixconfig.yaml", """
+            apiVersion: radix.equinor.com/v1
+            kind: RadixApplication
+            metadata:
+              name: cli-test
+            spec:
+              environments:
+                - name: dev
+              jobs:
+                - name: nightly
+                  image: busybox
+                  schedulerPort: 8000
+                  cron:
+                    timeZone: Europe/Oslo
+                    schedules: ["30 2 * * *", "@every 90m"]
+                    concurrency: Forbid
+                    startingDeadlineSeconds: 300
+            """)
+        let command = try #require(try JobSchedulerCommand.parseAsRoot(["validate", "--config", path]) as? ValidateCommand)
+        let output = CapturedOutput()
+        // Oslo's spring shift is at 01:00Z on 2026-03-29: 02:30 does not exist that night and runs at the shift.
+        #expect(command.execute(output: output, now: try Date("2026-03-28T12:00:00Z", strategy: .iso8601)) == 0)
+        #expect(output.stdout.dropFirst() == [
+            "  nightly cron: time zone Europe/Oslo, concurrency Forbid, startingDeadlineSeconds 300",
+            "    30 2 * * *  next 2026-03-29T01:00:00Z, 2026-03-30T00:30:00Z, 2026-03-31T00:30:00Z",
+            "    @every 90m  next 2026-03-28T13:30:00Z, 2026-03-28T15:00:00Z, 2026-03-28T16:30:00Z",
+        ])
+    }
+
     @Test func missingFileIsAProblem() throws {
         let (status, output) = try validate(["--config", "/nonexistent/radixconfig.yaml"])
         #expect(status == 1)

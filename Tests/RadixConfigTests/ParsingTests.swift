@@ -99,7 +99,8 @@ struct ParsingTests {
         #expect(application.environments.first?.extra["build"]?["from"]?.string == "main")
         let compute = try #require(application.job(named: "compute"))
         #expect(compute.extra["monitoringConfig"]?["portName"]?.string == "metrics")
-        #expect(compute.extra["cron"]?["schedules"]?.items?.first?.string == "*/5 * * * *")
+        #expect(compute.extra["cron"] == nil, "modelled now")
+        #expect(compute.cron?.schedules.map(\.expression) == ["*/5 * * * *"])
         #expect(compute.environmentConfig(for: "prod")?.extra["runtime"]?["architecture"]?.string == "arm64")
         #expect(application.components.first?.environmentConfig.first?.extra["horizontalScaling"] != nil)
         // Modelled keys are not duplicated into the extras.
