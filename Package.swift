@@ -67,6 +67,7 @@ let package = Package(
         .target(
             name: "SchedulerCore",
             dependencies: [
+                "CronSchedules",
                 "DockerEngine",
                 "RadixConfig",
                 .product(name: "Logging", package: "swift-log"),

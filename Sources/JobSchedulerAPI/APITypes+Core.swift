@@ -13,6 +13,8 @@ extension RadixJobStatus {
             jobId: status.jobId,
             batchName: status.batchName,
             batchId: status.batchId,
+            schedule: status.schedule,
+            scheduledAt: status.scheduledAt,
             created: status.created,
             started: status.started,
             ended: status.ended,

@@ -14,6 +14,8 @@ struct RadixJobStatus: Codable, Hashable, Sendable {
     var jobId: String?
     var batchName: String?
     var batchId: String?
+    var schedule: String?
+    var scheduledAt: Date?
     var created: Date?
     var started: Date?
     var ended: Date?
@@ -25,7 +27,7 @@ struct RadixJobStatus: Codable, Hashable, Sendable {
     var podStatuses: [RadixPodStatus]?
 
     enum CodingKeys: String, CodingKey {
-        case name, jobId, batchName, batchId, created, started, ended, updated, status, message, failed, restart, podStatuses
+        case name, jobId, batchName, batchId, schedule, scheduledAt, created, started, ended, updated, status, message, failed, restart, podStatuses
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -34,6 +36,8 @@ struct RadixJobStatus: Codable, Hashable, Sendable {
         try container.encodeIfPresent(jobId, forKey: .jobId)
         try container.encodeIfPresent(batchName, forKey: .batchName)
         try container.encodeIfPresent(batchId, forKey: .batchId)
+        try container.encodeIfPresent(schedule, forKey: .schedule)
+        try container.encodeIfPresent(scheduledAt, forKey: .scheduledAt)
         try container.encodeOrNull(created, forKey: .created)
         try container.encodeOrNull(started, forKey: .started)
         try container.encodeOrNull(ended, forKey: .ended)

@@ -15,11 +15,13 @@ final class SchedulerProcess: @unchecked Sendable {
     /// The job's default script: prints its payload, writes to stderr, then sleeps $SLEEP and exits $CODE.
     static let defaultScript = "cat /args/payload 2>/dev/null; echo; echo to-stderr >&2; sleep ${SLEEP:-0}; exit ${CODE:-0}"
 
-    let application = "proc-\(UUID().uuidString.prefix(8).lowercased())"
+    let application: String
     let port: Int
     let folder: URL
     let configPath: String
     let logPath: String
+    /// A second process for the same application and job (its config file), on a port of its own.
+    let isSibling: Bool
     /// Variables added to the process's environment (`DOCKER_HOST` through a proxy, say).
     var environment: [String: String] = [:]
     var historyLimit = 10
@@ -27,7 +29,10 @@ final class SchedulerProcess: @unchecked Sendable {
 
     /// With `webhookPort`, the application has a component `receiver` listening on it, and the job's
     /// webhook is `http://receiver:<port>/events`.
-    init(script: String = SchedulerProcess.defaultScript, timeLimitSeconds: Int = 120, webhookPort: Int? = nil) throws {
+    /// With `cron`, the job has that `cron:` block (YAML lines, indented for the job's mapping).
+    init(script: String = SchedulerProcess.defaultScript, timeLimitSeconds: Int = 120, webhookPort: Int? = nil, cron: String? = nil) throws {
+        application = "proc-\(UUID().uuidString.prefix(8).lowercased())"
+        isSibling = false
         port = try FreePort.next()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(application)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -55,9 +60,21 @@ final class SchedulerProcess: @unchecked Sendable {
                   payload:
                     path: /args
                   command: \(command)
-                  timeLimitSeconds: \(timeLimitSeconds)\(notifications)
+                  timeLimitSeconds: \(timeLimitSeconds)\(notifications)\(cron.map { "\n" + $0 } ?? "")
 
             """.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// Another process for `other`'s application and job, on a port of its own.
+    init(sharing other: SchedulerProcess) throws {
+        application = other.application
+        isSibling = true
+        port = try FreePort.next()
+        folder = other.folder
+        configPath = other.configPath
+        logPath = other.folder.appendingPathComponent("serve-\(port).log").path
+        historyLimit = other.historyLimit
+        environment = other.environment
     }
 
     /// Runs `body` with a scheduler process (not yet started) and always cleans up after it.
@@ -83,7 +100,7 @@ final class SchedulerProcess: @unchecked Sendable {
     /// The arguments `start()` gives `job-scheduler` unless told otherwise.
     var serveArguments: [String] {
         ["serve", "--config", configPath, "--job", "work", "--host", "127.0.0.1", "--stop-grace-period", "1",
-         "--history-limit", String(historyLimit)]
+         "--history-limit", String(historyLimit)] + (isSibling ? ["--port", String(port)] : [])
     }
 
     /// Starts `job-scheduler` with `arguments` (`serveArguments` by default) and returns once it answers
@@ -153,6 +170,7 @@ final class SchedulerProcess: @unchecked Sendable {
     func cleanUp() async {
         process?.kill()
         process = nil
+        if isSibling { return }  // the first process's clean-up removes what they share
         await TestEngine.removeApplication(application)
         try? FileManager.default.removeItem(at: folder)
     }

@@ -226,6 +226,19 @@ struct BatchDecisionTests {
         #expect(Self.outcomeRequests(active).isEmpty, "not for a batch whose job runs")
     }
 
+    @Test mutating func anOutcomeRecordedWhileItsBatchWasBeingDeletedIsRemoved() throws {
+        _ = submit("b", jobs: 1)
+        _ = state.observed("b-j0", Self.job("b-j0", of: "b", .exited, finished: 5), ticket: state.takeTicket(), now: Self.t0)
+        _ = try state.checkBatchDeletable("b")  // the deletion removes the records while the outcome is being made
+        let recorded = state.batchOutcomeRecorded("b")
+        #expect(Self.work(recorded).contains(.removeBatch(name: "b", jobs: [])))
+        _ = state.batchDeleted("b")
+        _ = submit("c", jobs: 1)
+        _ = state.observed("c-j0", Self.job("c-j0", of: "c", .exited, finished: 5), ticket: state.takeTicket(), now: Self.t0)
+        let kept = state.batchOutcomeRecorded("c")
+        #expect(!Self.work(kept).contains { if case .removeBatch = $0 { true } else { false } })
+    }
+
     @Test mutating func aStoppedBatchsOutcomeWaitsForItsRunningJobAndIncludesTheOnesThatNeverStarted() throws {
         _ = submit("b", jobs: 2)
         _ = state.observed("b-j0", Self.job("b-j0", of: "b", .running), ticket: state.takeTicket(), now: Self.t0)

@@ -22,6 +22,12 @@ public enum JobNaming {
         return String(format: "%04d%02d%02d%02d%02d%02d", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!)
     }
 
+    /// A scheduled run's name: its tick's time (UTC) and `sched` with the schedule's place, so that each
+    /// tick of each schedule has exactly one name, the same in every process.
+    public static func scheduledRunName(for job: String, run: ScheduledRun) -> String {
+        "\(job)-\(timestamp(run.tick))-" + String(format: "sched%03d", run.index)
+    }
+
     /// Whether `name` could be a job name of `job` (guards lookups and keeps foreign names out of engine calls).
     public static func isJobName(_ name: String, of job: String) -> Bool {
         guard name.hasPrefix(job + "-") else { return false }

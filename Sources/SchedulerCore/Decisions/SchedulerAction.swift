@@ -17,6 +17,10 @@ public enum SchedulerAction: Sendable, Hashable {
     case removeBatch(name: String, jobs: [String])
     /// Record the final facts of an ended batch's jobs (so a reconcile need not read each job).
     case recordBatchOutcome(name: String, jobs: [String])
+    /// Make and start the run of a schedule's tick (unless the runtime has it already: then it ran).
+    case launchScheduledRun(ScheduledRun)
+    /// Record a stop of the job, then carry it out (a scheduled run replaced by the next).
+    case recordStop(name: String)
     /// Read one job from the runtime; the observation comes back under `ticket`.
     case observe(name: String, ticket: UInt64)
     /// Read every batch and job from the runtime (reconcile); the observations come back under `ticket`.
@@ -48,6 +52,18 @@ public enum SchedulerReport: Sendable, Equatable {
     case startRetryScheduled(name: String, attempt: Int, at: Date)
     /// A container whose submission never completed is being removed.
     case unfinishedSubmissionDiscarded(name: String)
+    /// A schedule's tick is run late, for a tick missed while no scheduler ran (within the starting deadline).
+    case scheduledRunCaughtUp(run: ScheduledRun)
+    /// Ticks that passed without a run (the scheduler was held up, or past the starting deadline).
+    case scheduledTicksMissed(index: Int, count: Int)
+    /// A tick not run: concurrency Forbid, and these scheduled runs had not ended.
+    case scheduledRunSkipped(run: ScheduledRun, running: [String])
+    /// A scheduled run is stopped for the next (concurrency Replace).
+    case scheduledRunReplaced(name: String, by: ScheduledRun)
+    /// A tick's run exists already: another process (or this one before a restart) made it.
+    case scheduledRunTakenElsewhere(run: ScheduledRun)
+    /// A tick's run could not be made (the engine refused or was unreachable); the tick is missed.
+    case scheduledRunFailed(run: ScheduledRun)
     /// The index was rebuilt from the runtime.
     case reconciled(jobs: Int)
     /// The runtime's events stopped while they flowed.

@@ -125,6 +125,7 @@ extension SchedulerState {
     public mutating func checkBatchDeletable(_ name: String) throws(SchedulerError) -> [String] {
         guard batches[name] != nil else { throw .batchNotFound(name) }
         if notifies { deletingBatches[name] = batchStatus(of: name) }
+        batchesBeingDeleted.insert(name)
         return (jobsOfBatch[name] ?? []).sorted()
     }
 
@@ -132,7 +133,12 @@ extension SchedulerState {
     public mutating func batchOutcomeRecorded(_ name: String) -> SchedulerEffects {
         var effects = SchedulerEffects()
         outcomesRecording.remove(name)
-        batches[name]?.observation.outcomeRecorded = true
+        if batches[name] == nil || batchesBeingDeleted.contains(name) {
+            // Recorded while the batch was being removed: after its removal took the records away.
+            effects.actions.append(.removeBatch(name: name, jobs: []))
+        } else {
+            batches[name]?.observation.outcomeRecorded = true
+        }
         finish(&effects)
         return effects
     }
@@ -149,6 +155,7 @@ extension SchedulerState {
     public mutating func batchDeleted(_ name: String) -> SchedulerEffects {
         var effects = SchedulerEffects()
         _ = forgetBatch(name, .deleted, &effects)
+        batchesBeingDeleted.remove(name)
         finish(&effects)
         return effects
     }

@@ -237,6 +237,8 @@ extension SchedulerState {
         var record = record
         record.status = JobStatusDerivation.status(of: record.observation, deadlineKilled: record.deadlineKilled)
         record.status.batchName = record.observation.batchName
+        record.status.schedule = record.observation.scheduledRun?.expression
+        record.status.scheduledAt = record.observation.scheduledRun?.tick
         let name = record.observation.name
         if let batch = record.observation.batchName, records[name] == nil { jobsOfBatch[batch, default: []].insert(name) }
         let previous = records.updateValue(record, forKey: name)

@@ -28,6 +28,11 @@ public struct SchedulerState: Sendable {
     public let maxRunning: Int?
     /// Whether status notifications are decided (`SchedulerEffects.notifications`): a webhook listens.
     public let notifies: Bool
+    /// The cron's schedules, what a tick does while scheduled runs have not ended, and how late a
+    /// tick may still run.
+    var schedules: [ScheduleEntry] = []
+    let concurrency: JobCron.Concurrency
+    let startingDeadlineSeconds: Int?
 
     /// Whether the runtime's events flow, and the index was rebuilt after they (re)connected: only
     /// then do the statuses follow the runtime.
@@ -54,6 +59,8 @@ public struct SchedulerState: Sendable {
     /// those whose outcome is being recorded.
     var outcomesToCheck: Set<String> = []
     var outcomesRecording: Set<String> = []
+    /// Batches whose deletion through the API is under way.
+    var batchesBeingDeleted: Set<String> = []
     /// Which history groups to trim when the input's effects are complete.
     var historyToCheck = HistoryCheck()
     /// Jobs whose submission is under way: their container may exist half-made.
@@ -73,6 +80,12 @@ public struct SchedulerState: Sendable {
     var lastTicket: UInt64 = 0
     /// The time the executor was last asked to deliver a tick at.
     var armedWakeUp: Date?
+    /// The schedules tick once the first reconcile has shown what ran before.
+    var schedulesArmed = false
+    /// Scheduled runs whose container is being made.
+    var launchingRuns: Set<ScheduledRun> = []
+    /// Scheduled runs another process made and did not start (yet), with when this one may start them.
+    var orphanedRuns: [String: Date] = [:]
     /// Changes of the current input not yet told as notifications.
     var notices = PendingNotices()
     /// Batches being deleted, as they were when the deletion began: told so in their `Delete` (their
@@ -90,8 +103,12 @@ public struct SchedulerState: Sendable {
 
     struct HistoryCheck: Sendable { var jobs = false, batches = false }
 
-    public init(historyLimit: Int, stopGracePeriod: Duration, batchStatusRules: [BatchStatusRule] = [], maxRunning: Int? = nil, notifies: Bool = false) {
+    public init(historyLimit: Int, stopGracePeriod: Duration, batchStatusRules: [BatchStatusRule] = [], maxRunning: Int? = nil, notifies: Bool = false,
+                cron: JobCron? = nil) {
         self.notifies = notifies
+        schedules = (cron?.schedules ?? []).enumerated().map { ScheduleEntry(index: $0.offset, schedule: $0.element, suspended: cron?.suspend ?? false) }
+        concurrency = cron?.concurrency ?? .allow
+        startingDeadlineSeconds = cron?.startingDeadlineSeconds
         self.historyLimit = historyLimit
         self.stopGracePeriod = stopGracePeriod
         self.batchStatusRules = batchStatusRules
@@ -214,9 +231,10 @@ public struct SchedulerState: Sendable {
                 continue
             }
             apply(observation, ticket: ticket, now: now, &effects)
-            if !launching.contains(name) { startIfAccepted(name, &effects) }
+            if !launching.contains(name) && !deferOrphanedRun(name, now: now) { startIfAccepted(name, &effects) }
         }
         if let pending = pendingReconcile, ticket >= pending { pendingReconcile = nil }
+        armSchedules(now: now, &effects)
         effects.reports.append(.reconciled(jobs: records.count))
         finish(&effects)
         return effects
@@ -339,6 +357,8 @@ public struct SchedulerState: Sendable {
             reconcileRetry = nil
             askForReconcile(&effects)
         }
+        runDueTicks(now: now, &effects)
+        startOrphanedRuns(now: now, &effects)
         for (name, record) in records {
             if let deadline = record.deadline, deadline <= now { deadlineReached(name, &effects) }
             if let retry = record.startRetry, !retry.awaitingObservation, retry.due <= now {
@@ -350,9 +370,11 @@ public struct SchedulerState: Sendable {
         return effects
     }
 
-    /// When the clock next matters: the earliest deadline, start retry or reconcile retry.
+    /// When the clock next matters: the earliest deadline, start retry, reconcile retry, tick or
+    /// orphaned run's start.
     public var nextWakeUp: Date? {
         var earliest = reconcileRetry
+        for date in schedules.compactMap(\.nextTick) + orphanedRuns.values where earliest == nil || date < earliest! { earliest = date }
         for record in records.values {
             for date in [record.deadline, record.startRetry.flatMap { $0.awaitingObservation ? nil : $0.due }] {
                 if let date, earliest == nil || date < earliest! { earliest = date }

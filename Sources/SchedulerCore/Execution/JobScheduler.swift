@@ -39,7 +39,7 @@ public final class JobScheduler: Service, Sendable {
         self.metrics = SchedulerMetrics(job: configuration.job.name)
         self.state = Mutex(SchedulerState(historyLimit: configuration.historyLimit, stopGracePeriod: configuration.stopGracePeriod,
                                           batchStatusRules: configuration.job.batchStatusRules, maxRunning: configuration.maxRunning,
-                                          notifies: notificationSink != nil))
+                                          notifies: notificationSink != nil, cron: configuration.job.cron))
         (actions, actionQueue) = AsyncStream.makeStream()
         var logger = logger
         logger[metadataKey: "job"] = "\(configuration.job.name)"
@@ -231,6 +231,16 @@ public final class JobScheduler: Service, Sendable {
             }
         case .removeBatch(let name, let jobs):
             await removeBatch(name, jobs: jobs)
+        case .launchScheduledRun(let run):
+            await launch(run)
+        case .recordStop(let name):
+            do {
+                try await runtime.recordStopRequest(name: name, selector: selector)
+                _ = try? decide { state, now throws(SchedulerError) in try state.stopRecorded(name, now: now) }
+            } catch {
+                logger.warning("could not record a stop", metadata: ["jobName": "\(name)", "error": "\(error)"])
+                metrics.engineErrors.increment()
+            }
         case .recordBatchOutcome(let name, let jobs):
             do {
                 try await runtime.recordBatchOutcome(name: name, jobs: jobs, selector: selector)
@@ -320,6 +330,23 @@ public final class JobScheduler: Service, Sendable {
             logger.info("job start will be tried again", metadata: ["jobName": "\(name)", "attempt": "\(attempt + 1)", "at": "\(time)"])
         case .unfinishedSubmissionDiscarded(let name):
             logger.info("removing a submission that never completed", metadata: ["jobName": "\(name)"])
+        case .scheduledRunCaughtUp(let run):
+            logger.info("running a tick missed while no scheduler ran", metadata: scheduleMetadata(run))
+        case .scheduledTicksMissed(let index, let count):
+            logger.warning("schedule ticks missed", metadata: ["schedule": "\(index)", "count": "\(count)"])
+            metrics.ticksMissed.increment(by: count)
+        case .scheduledRunSkipped(let run, let running):
+            logger.info("tick skipped: scheduled runs have not ended (concurrency Forbid)",
+                        metadata: scheduleMetadata(run).merging(["running": "\(running.joined(separator: ","))"]) { $1 })
+            metrics.ticksSkipped.increment()
+        case .scheduledRunReplaced(let name, let run):
+            logger.info("stopping a scheduled run for the next (concurrency Replace)", metadata: scheduleMetadata(run).merging(["jobName": "\(name)"]) { $1 })
+            metrics.runsReplaced.increment()
+        case .scheduledRunTakenElsewhere(let run):
+            logger.info("tick already run by another scheduler", metadata: scheduleMetadata(run))
+        case .scheduledRunFailed(let run):
+            logger.error("tick could not be run", metadata: scheduleMetadata(run))
+            metrics.ticksMissed.increment()
         case .reconciled(let jobs):
             logger.info("reconciled with the engine", metadata: ["jobs": "\(jobs)"])
         case .engineLost(let reason):
@@ -341,5 +368,46 @@ public final class JobScheduler: Service, Sendable {
         default:
             return .engineUnavailable(error.description)
         }
+    }
+}
+
+// MARK: - Schedules
+
+extension JobScheduler {
+    /// Makes and starts a tick's run under its schedule-and-tick name: the engine refuses a second
+    /// container of that name, so a tick runs once whichever process (or restart) gets there first.
+    func launch(_ run: ScheduledRun) async {
+        let name = JobNaming.scheduledRunName(for: configuration.job.name, run: run)
+        var launch: JobLaunch
+        do {
+            launch = try JobLaunchFactory.launch(for: JobRequest(), name: name, configuration: configuration)
+        } catch {
+            logger.error("tick's job is not valid", metadata: scheduleMetadata(run).merging(["error": "\(error)"]) { $1 })
+            decide { state, _ in ((), state.scheduledRunNotCreated(run, name: name, takenElsewhere: false)) }
+            return
+        }
+        launch.scheduledRun = run
+        guard state.withLock({ $0.beginSubmission(name) }) else {
+            decide { state, _ in ((), state.scheduledRunNotCreated(run, name: name, takenElsewhere: true)) }
+            return
+        }
+        do {
+            try await runtime.create(launch)
+        } catch {
+            let taken = if case DockerEngineError.conflict = error { true } else { false }
+            if !taken {
+                logger.error("tick's job could not be created", metadata: scheduleMetadata(run).merging(["error": "\(error)"]) { $1 })
+                metrics.engineErrors.increment()
+            }
+            decide { state, _ in ((), state.scheduledRunNotCreated(run, name: name, takenElsewhere: taken)) }
+            return
+        }
+        metrics.ticksRun.increment()
+        let observation = JobObservation(accepted: launch, at: clock.now)
+        decide { state, now in ((), state.scheduledRunCreated(observation, now: now)) }
+    }
+
+    func scheduleMetadata(_ run: ScheduledRun) -> Logger.Metadata {
+        ["schedule": "\(run.index)", "expression": "\(run.expression)", "tick": "\(run.tick)"]
     }
 }

@@ -15,6 +15,14 @@ struct SchedulerMetrics: Sendable {
     /// From the container's exit to the terminal status in the index.
     let statusDelay: Metrics.Timer
     let engineErrors: Counter
+    /// Schedule ticks: run (their job made), skipped (concurrency Forbid), missed (late or not made);
+    /// scheduled runs stopped for the next (concurrency Replace).
+    let ticksRun: Counter
+    let ticksSkipped: Counter
+    let ticksMissed: Counter
+    let runsReplaced: Counter
+    /// From a tick to its run's container start.
+    let tickDelay: Metrics.Timer
 
     init(job: String) {
         let dimensions = [("job", job)]
@@ -26,6 +34,11 @@ struct SchedulerMetrics: Sendable {
         startDelay = Metrics.Timer(label: "job_scheduler_job_start_delay_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds)
         statusDelay = Metrics.Timer(label: "job_scheduler_job_status_delay_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds)
         engineErrors = Counter(label: "job_scheduler_engine_errors_total", dimensions: dimensions)
+        ticksRun = Counter(label: "job_scheduler_schedule_ticks_run_total", dimensions: dimensions)
+        ticksSkipped = Counter(label: "job_scheduler_schedule_ticks_skipped_total", dimensions: dimensions)
+        ticksMissed = Counter(label: "job_scheduler_schedule_ticks_missed_total", dimensions: dimensions)
+        runsReplaced = Counter(label: "job_scheduler_scheduled_runs_replaced_total", dimensions: dimensions)
+        tickDelay = Metrics.Timer(label: "job_scheduler_tick_start_delay_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds)
     }
 
     /// Records a job's change of state. A job first seen (`previous` nil, as in a reconcile) counts
@@ -37,6 +50,9 @@ struct SchedulerMetrics: Sendable {
             started.increment()
             if let created = observation.created, let startedAt = observation.startedAt, startedAt >= created {
                 startDelay.recordNanoseconds(Int64(startedAt.timeIntervalSince(created) * 1e9))
+            }
+            if let tick = observation.scheduledRun?.tick, let startedAt = observation.startedAt, startedAt >= tick {
+                tickDelay.recordNanoseconds(Int64(startedAt.timeIntervalSince(tick) * 1e9))
             }
         }
         guard status.state.isTerminal, !previous.isTerminal else { return }

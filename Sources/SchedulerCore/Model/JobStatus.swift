@@ -23,6 +23,9 @@ public struct JobStatus: Sendable, Equatable {
     public var failed: Int
     /// One entry per container attempt.
     public var podStatuses: [PodStatus]
+    /// For a run a schedule started: the schedule's expression, and the tick it ran for.
+    public var schedule: String?
+    public var scheduledAt: Date?
 
     public init(name: String, jobId: String? = nil, batchName: String? = nil, batchId: String? = nil, created: Date? = nil,
                 started: Date? = nil, ended: Date? = nil, updated: Date? = nil, state: JobState, message: String? = nil,

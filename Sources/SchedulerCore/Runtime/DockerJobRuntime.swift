@@ -230,7 +230,8 @@ public struct DockerJobRuntime: JobRuntime {
             backoffLimit: labels[JobLabels.backoffLimit].flatMap(Int.init) ?? 0,
             failurePolicy: labels[JobLabels.failurePolicy].flatMap(FailurePolicyLabel.decode),
             stopRequested: stopRequested,
-            submissionComplete: facts.submissionComplete
+            submissionComplete: facts.submissionComplete,
+            scheduledRun: JobLabels.scheduledRun(from: labels)
         )
     }
 

@@ -208,7 +208,8 @@ public final class InMemoryJobRuntime: JobRuntime {
             runState: container.runState, exitCode: container.exitCode, engineError: container.engineError,
             restartCount: container.restartCount, timeLimitSeconds: container.launch.timeLimitSeconds,
             backoffLimit: container.launch.backoffLimit, failurePolicy: container.launch.failurePolicy, stopRequested: stopRequested,
-            submissionComplete: container.runState != .created || container.submissionComplete
+            submissionComplete: container.runState != .created || container.submissionComplete,
+            scheduledRun: container.launch.scheduledRun
         )
     }
 

@@ -15,6 +15,10 @@ enum JobLabels {
     static let payloadPath = "radix-payload-path"
     static let payloadBytes = "radix-payload-bytes"
     static let failurePolicy = "radix-failure-policy"
+    /// On a scheduled run's container: its schedule's place and expression, and its tick (seconds since 1970).
+    static let scheduleIndex = "radix-schedule-index"
+    static let scheduleExpression = "radix-schedule"
+    static let scheduledAt = "radix-scheduled-at"
     /// On a batch's jobs (and its records): the batch, and the job's place in it.
     static let batchName = "radix-batch-name"
     static let batchIndex = "radix-batch-index"
@@ -55,11 +59,23 @@ enum JobLabels {
         }
         labels[failurePolicy] = launch.failurePolicy.map(FailurePolicyLabel.encode)
         labels[environment] = launch.environmentName
+        if let run = launch.scheduledRun {
+            labels[scheduleIndex] = String(run.index)
+            labels[scheduleExpression] = run.expression
+            labels[scheduledAt] = String(run.tick.timeIntervalSince1970)
+        }
         if let payload = launch.payload {
             labels[payloadPath] = payload.directory
             labels[payloadBytes] = String(payload.bytes.count)
         }
         return labels
+    }
+
+    /// A scheduled run as its container's labels describe it.
+    static func scheduledRun(from labels: [String: String]) -> ScheduledRun? {
+        guard let index = labels[scheduleIndex].flatMap(Int.init), let expression = labels[scheduleExpression],
+              let tick = labels[scheduledAt].flatMap(Double.init) else { return nil }
+        return ScheduledRun(index: index, expression: expression, tick: Date(timeIntervalSince1970: tick))
     }
 
     /// The name of the volume that records a stop request for a job.

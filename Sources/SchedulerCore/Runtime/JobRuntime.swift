@@ -39,6 +39,8 @@ public struct JobLaunch: Sendable, Equatable {
     public var failurePolicy: FailurePolicy?
     /// The payload file to put in place before the job starts.
     public var payload: PayloadFile?
+    /// For a run a schedule started: which schedule, and its tick.
+    public var scheduledRun: ScheduledRun?
 }
 
 /// A job's payload: written to `<directory>/payload` in the job's filesystem.
@@ -94,12 +96,15 @@ public struct JobObservation: Sendable, Equatable {
     public var stopRequested: Bool
     /// For a job that was never started: whether its submission completed (payload fully in place).
     public var submissionComplete: Bool
+    /// For a run a schedule started: which schedule, and its tick.
+    public var scheduledRun: ScheduledRun?
 
     public init(name: String, jobId: String? = nil, batchName: String? = nil, batchIndex: Int = 0, image: String, imageID: String = "", created: Date? = nil,
                 startedAt: Date? = nil, finishedAt: Date? = nil, runState: RunState, exitCode: Int = 0, oomKilled: Bool = false,
                 engineError: String = "", restartCount: Int = 0, timeLimitSeconds: Int, backoffLimit: Int = 0,
                 failurePolicy: FailurePolicy? = nil, attempts: [JobAttempt] = [],
-                stopRequested: Bool = false, submissionComplete: Bool = true) {
+                stopRequested: Bool = false, submissionComplete: Bool = true, scheduledRun: ScheduledRun? = nil) {
+        self.scheduledRun = scheduledRun
         self.name = name
         self.jobId = jobId
         self.batchName = batchName
@@ -126,7 +131,7 @@ public struct JobObservation: Sendable, Equatable {
     public init(accepted launch: JobLaunch, at created: Date) {
         self.init(name: launch.name, jobId: launch.jobId, batchName: launch.batchName, batchIndex: launch.batchIndex, image: launch.image,
                   created: created, runState: .created, timeLimitSeconds: launch.timeLimitSeconds, backoffLimit: launch.backoffLimit,
-                  failurePolicy: launch.failurePolicy)
+                  failurePolicy: launch.failurePolicy, scheduledRun: launch.scheduledRun)
     }
 
     /// When the job's time is up: its time limit counts from creation and covers every attempt.

@@ -1,0 +1,140 @@
+import CronSchedules
+import Foundation
+import RadixConfig
+
+/// One of the job's schedules as the decisions keep it.
+struct ScheduleEntry: Sendable {
+    let index: Int
+    let schedule: Schedule
+    /// The next tick to act on; nil before the first reconcile (nothing is known yet) and when the
+    /// schedule has no more runs.
+    var nextTick: Date?
+    var suspended: Bool
+}
+
+/// Scheduled runs: each tick of each schedule starts one job, exactly once. A run's container is named
+/// after its schedule and tick, so the engine itself refuses a second run of a tick, whichever process
+/// (or restart) tries. Ticks come from the clock (`tick(now:)`); what a tick does depends on the
+/// cron's concurrency and on the job's scheduled runs that have not ended.
+extension SchedulerState {
+    /// How long a scheduled run another process made may stay created and not started before this one
+    /// starts it: its maker starts it at once, unless it died in between.
+    static let orphanedRunGrace: TimeInterval = 30
+    /// How late a tick may still run while the scheduler runs, when the cron sets no starting deadline.
+    static let liveStartingDeadline = 60
+
+    // MARK: - Reading
+
+    /// The schedules, in the cron's order.
+    public var scheduleEntries: [(index: Int, expression: String, suspended: Bool, nextTick: Date?)] {
+        schedules.map { ($0.index, $0.schedule.expression, $0.suspended, $0.nextTick) }
+    }
+
+    // MARK: - Inputs
+
+    /// A scheduled run's container was made by this process: it is accepted, and started.
+    public mutating func scheduledRunCreated(_ observation: JobObservation, now: Date) -> SchedulerEffects {
+        if let run = observation.scheduledRun { launchingRuns.remove(run) }
+        return submissionCreated(observation, now: now).1
+    }
+
+    /// A scheduled run's container could not be made: `takenElsewhere` when the engine already had it
+    /// (another process, or this one before a restart, ran the tick).
+    public mutating func scheduledRunNotCreated(_ run: ScheduledRun, name: String, takenElsewhere: Bool) -> SchedulerEffects {
+        var effects = SchedulerEffects()
+        launchingRuns.remove(run)
+        submissionFailed(name)
+        effects.reports.append(takenElsewhere ? .scheduledRunTakenElsewhere(run: run) : .scheduledRunFailed(run: run))
+        finish(&effects)
+        return effects
+    }
+
+    // MARK: - Rules
+
+    /// At the first reconcile: the schedules start ticking from now, with one catch-up run for the
+    /// latest tick missed within `startingDeadlineSeconds` (none without it, as Radix).
+    mutating func armSchedules(now: Date, _ effects: inout SchedulerEffects) {
+        guard !schedulesArmed else { return }
+        schedulesArmed = true
+        for position in schedules.indices where !schedules[position].suspended {
+            let entry = schedules[position]
+            if let deadline = startingDeadlineSeconds,
+               let missed = entry.schedule.lastRun(notAfter: now, after: now.addingTimeInterval(-TimeInterval(deadline))),
+               !hasRun(entry.index, tickAtOrAfter: missed) {
+                effects.reports.append(.scheduledRunCaughtUp(run: ScheduledRun(index: entry.index, expression: entry.schedule.expression, tick: missed)))
+                runTick(entry, missed, &effects)
+            }
+            schedules[position].nextTick = entry.schedule.nextRun(after: now)
+        }
+    }
+
+    /// The clock reached some ticks: each schedule runs its latest due tick if it is late by no more
+    /// than its starting deadline (`liveStartingDeadline` without one); earlier due ones (the process
+    /// was held up) are missed, never run in a flood. A suspended schedule's ticks pass without a run.
+    mutating func runDueTicks(now: Date, _ effects: inout SchedulerEffects) {
+        for position in schedules.indices {
+            guard let first = schedules[position].nextTick, first <= now else { continue }
+            let entry = schedules[position]
+            schedules[position].nextTick = entry.schedule.nextRun(after: now)
+            guard !entry.suspended else { continue }
+            var latest = first
+            var missed = 0
+            while let next = entry.schedule.nextRun(after: latest), next <= now {
+                latest = next
+                missed += 1
+            }
+            let inTime = now.timeIntervalSince(latest) <= TimeInterval(startingDeadlineSeconds ?? Self.liveStartingDeadline)
+            if !inTime { missed += 1 }
+            if missed > 0 { effects.reports.append(.scheduledTicksMissed(index: entry.index, count: missed)) }
+            if inTime && !hasRun(entry.index, tickAtOrAfter: latest) { runTick(entry, latest, &effects) }
+        }
+    }
+
+    /// What one tick does, by the cron's concurrency, given the scheduled runs that have not ended.
+    mutating func runTick(_ entry: ScheduleEntry, _ tick: Date, _ effects: inout SchedulerEffects) {
+        let run = ScheduledRun(index: entry.index, expression: entry.schedule.expression, tick: tick)
+        let active = records.values.filter { $0.observation.scheduledRun != nil && !$0.status.state.isTerminal }.map(\.observation.name)
+        switch concurrency {
+        case .forbid where !active.isEmpty || !launchingRuns.isEmpty:
+            effects.reports.append(.scheduledRunSkipped(run: run, running: active.sorted()))
+            return
+        case .replace:
+            for name in active.sorted() where records[name]?.observation.stopRequested == false {
+                effects.actions.append(.recordStop(name: name))
+                effects.reports.append(.scheduledRunReplaced(name: name, by: run))
+            }
+        default:
+            break
+        }
+        launchingRuns.insert(run)
+        effects.actions.append(.launchScheduledRun(run))
+    }
+
+    /// Whether a run of this schedule for this tick, or a later one, exists or is being made.
+    func hasRun(_ index: Int, tickAtOrAfter tick: Date) -> Bool {
+        launchingRuns.contains { $0.index == index && $0.tick >= tick }
+            || records.values.contains { record in
+                guard let run = record.observation.scheduledRun else { return false }
+                return run.index == index && run.tick >= tick
+            }
+    }
+
+    /// A scheduled run this process did not make, found created and not started: its maker starts it
+    /// at once, so it is started here only once `orphanedRunGrace` has passed since its creation.
+    mutating func deferOrphanedRun(_ name: String, now: Date) -> Bool {
+        guard let observation = records[name]?.observation, observation.scheduledRun != nil, !startsIssued.contains(name),
+              let created = observation.created else { return false }
+        let due = created.addingTimeInterval(Self.orphanedRunGrace)
+        guard due > now else { orphanedRuns[name] = nil; return false }
+        orphanedRuns[name] = due
+        return true
+    }
+
+    /// Starts the orphaned runs whose grace has passed.
+    mutating func startOrphanedRuns(now: Date, _ effects: inout SchedulerEffects) {
+        for (name, due) in orphanedRuns where due <= now {
+            orphanedRuns[name] = nil
+            startIfAccepted(name, &effects)
+        }
+    }
+}

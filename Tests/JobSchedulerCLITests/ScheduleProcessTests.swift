@@ -1,0 +1,87 @@
+import DockerEngine
+import EngineTestSupport
+import Foundation
+import Testing
+
+/// Scheduled runs by real `job-scheduler serve` processes on the real engine: `@every 2s`, with the
+/// scheduler killed across ticks, and two schedulers for one job side by side. Each tick runs at most
+/// once (its container's output shows each run), and every tick while a scheduler was up runs.
+@Suite("Scheduled runs, as processes", .requiresEngine, .serialized)
+struct ScheduleProcessTests {
+    static let cron = """
+              cron:
+                schedules: ["@every 2s"]
+                concurrency: Allow
+        """
+
+    /// Every scheduled run's tick (seconds since 1970) with how many times its container ran.
+    static func runs(of server: SchedulerProcess) async throws -> [Int: Int] {
+        var runs: [Int: Int] = [:]
+        for container in try await TestEngine.containers(labelled: "radix-app=\(server.application)") {
+            guard let tick = container.labels["radix-scheduled-at"].flatMap(Double.init) else { continue }
+            let output = try await TestEngine.client.logs(container.id).stdout
+            runs[Int(tick), default: 0] += output.components(separatedBy: "run\n").count - 1
+        }
+        return runs
+    }
+
+    /// Waits until `count` more ticks than `before` have a run, and every tick's container has run (one
+    /// made just before a kill, and never started, is started by the next process after a grace).
+    static func waitForRuns(of server: SchedulerProcess, moreThan before: Int, count: Int) async throws {
+        try await waitUntil("\(count) more scheduled runs", timeout: .seconds(90), pollingEvery: .milliseconds(200), lastSeen: { server.log }) {
+            let runs = try await runs(of: server)
+            return runs.filter { $0.value > 0 }.count >= before + count && runs.values.allSatisfy { $0 > 0 }
+        }
+    }
+
+    @Test func aKilledSchedulerRunsNoTickTwiceAndMissesNoneWhileUp() async throws {
+        let server = try SchedulerProcess(script: "echo run", cron: Self.cron)
+        server.historyLimit = 500
+        do {
+            try await server.start()
+            try await Self.waitForRuns(of: server, moreThan: 0, count: 3)
+            await server.crash()
+            let beforeCrash = try await Self.runs(of: server)
+            // Down across at least one tick: without a starting deadline it is not caught up.
+            try await Task.sleep(for: .seconds(5))
+            try await server.start()
+            try await Self.waitForRuns(of: server, moreThan: beforeCrash.count, count: 3)
+            _ = await server.terminate()
+            let runs = try await Self.runs(of: server)
+            #expect(runs.values.allSatisfy { $0 == 1 }, "each tick's container ran once: \(runs)")
+            let ticks = runs.keys.sorted()
+            #expect(ticks.allSatisfy { $0 % 2 == 0 }, "ticks on even seconds")
+            // While up, every tick ran: the only gap is the downtime.
+            let gaps = zip(ticks, ticks.dropFirst()).filter { $1 - $0 != 2 }
+            #expect(gaps.count == 1, "one gap, the downtime: \(ticks)")
+            #expect(gaps.allSatisfy { $1 - $0 >= 4 })
+        } catch {
+            await server.cleanUp()
+            throw error
+        }
+        await server.cleanUp()
+    }
+
+    @Test func twoSchedulersForOneJobRunEachTickOnce() async throws {
+        let first = try SchedulerProcess(script: "echo run", cron: Self.cron)
+        first.historyLimit = 500
+        let second = try SchedulerProcess(sharing: first)
+        do {
+            try await first.start()
+            try await second.start()
+            try await Self.waitForRuns(of: first, moreThan: 0, count: 5)
+            _ = await second.terminate()
+            _ = await first.terminate()
+            let runs = try await Self.runs(of: first)
+            #expect(runs.values.allSatisfy { $0 == 1 }, "each tick's container ran once: \(runs)")
+            let ticks = runs.keys.sorted()
+            #expect(zip(ticks, ticks.dropFirst()).allSatisfy { $1 - $0 == 2 }, "no tick missed: \(ticks)")
+        } catch {
+            await second.cleanUp()
+            await first.cleanUp()
+            throw error
+        }
+        await second.cleanUp()
+        await first.cleanUp()
+    }
+}
