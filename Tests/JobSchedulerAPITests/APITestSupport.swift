@@ -37,6 +37,7 @@ struct APIFixture {
     var historyLimit = 10
     var backoffLimit = 0
     var batchStatusRules: [BatchStatusRule] = []
+    var cron: JobCron?
     var stopGracePeriod: Duration = .seconds(2)
     var requestBodyLimit = APIServerOptions.defaultRequestBodyLimit
     var host = "127.0.0.1"
@@ -46,9 +47,11 @@ struct APIFixture {
     var keepsWhatItLeaves = false
 
     var job: ResolvedJob {
-        ResolvedJob(name: jobName, image: TestEngine.image, schedulerPort: 8000, payloadPath: payloadPath,
-                    timeLimitSeconds: 120, backoffLimit: backoffLimit, command: ["sh", "-c", script],
-                    batchStatusRules: batchStatusRules)
+        var job = ResolvedJob(name: jobName, image: TestEngine.image, schedulerPort: 8000, payloadPath: payloadPath,
+                              timeLimitSeconds: 120, backoffLimit: backoffLimit, command: ["sh", "-c", script],
+                              batchStatusRules: batchStatusRules)
+        job.cron = cron
+        return job
     }
 
     var configuration: SchedulerConfiguration {

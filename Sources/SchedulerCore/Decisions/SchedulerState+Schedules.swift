@@ -30,6 +30,24 @@ extension SchedulerState {
         schedules.map { ($0.index, $0.schedule.expression, $0.suspended, $0.nextTick) }
     }
 
+    /// Each schedule's status at `now`, with its next `runs` ticks.
+    public func scheduleStatuses(now: Date, runs: Int) -> [ScheduleStatus] {
+        var latest: [Int: JobRecord] = [:]
+        for record in records.values {
+            guard let run = record.observation.scheduledRun else { continue }
+            if let known = latest[run.index]?.observation.scheduledRun, (known.tick, latest[run.index]!.observation.name) >= (run.tick, record.observation.name) { continue }
+            latest[run.index] = record
+        }
+        return schedules.map { entry in
+            let last = latest[entry.index].flatMap { record in
+                record.observation.scheduledRun.map { ScheduleStatus.LastRun(name: record.observation.name, state: record.status.state, scheduledAt: $0.tick) }
+            }
+            return ScheduleStatus(index: entry.index, expression: entry.schedule.expression, timeZone: timeZoneName, concurrency: concurrency,
+                                  suspended: entry.suspended, nextRuns: entry.suspended ? [] : entry.schedule.nextRuns(after: now, count: runs),
+                                  lastRun: last)
+        }
+    }
+
     // MARK: - Inputs
 
     /// A scheduled run's container was made by this process: it is accepted, and started.

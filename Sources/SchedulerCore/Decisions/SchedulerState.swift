@@ -32,6 +32,7 @@ public struct SchedulerState: Sendable {
     /// tick may still run.
     var schedules: [ScheduleEntry] = []
     let concurrency: JobCron.Concurrency
+    let timeZoneName: String
     let startingDeadlineSeconds: Int?
 
     /// Whether the runtime's events flow, and the index was rebuilt after they (re)connected: only
@@ -108,6 +109,7 @@ public struct SchedulerState: Sendable {
         self.notifies = notifies
         schedules = (cron?.schedules ?? []).enumerated().map { ScheduleEntry(index: $0.offset, schedule: $0.element, suspended: cron?.suspend ?? false) }
         concurrency = cron?.concurrency ?? .allow
+        timeZoneName = cron?.timeZoneName ?? "UTC"
         startingDeadlineSeconds = cron?.startingDeadlineSeconds
         self.historyLimit = historyLimit
         self.stopGracePeriod = stopGracePeriod

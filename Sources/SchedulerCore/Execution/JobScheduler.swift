@@ -68,6 +68,12 @@ public final class JobScheduler: Service, Sendable {
         state.withLock { $0.status(of: name) }
     }
 
+    /// Each schedule of the job's cron, in its order, with its next `runs` ticks and its latest run.
+    public func schedules(runs: Int = 5) -> [ScheduleStatus] {
+        let now = clock.now
+        return state.withLock { $0.scheduleStatuses(now: now, runs: runs) }
+    }
+
     /// Whether the scheduler follows the runtime: its events flow, and the index was rebuilt since they
     /// (re)connected.
     public var engineConnected: Bool {
