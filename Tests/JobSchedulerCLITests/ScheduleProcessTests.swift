@@ -40,6 +40,13 @@ struct ScheduleProcessTests {
         do {
             try await server.start()
             try await Self.waitForRuns(of: server, moreThan: 0, count: 3)
+            // The terminal client shows the schedule and its latest run.
+            let binary = try #require(JobSchedulerBinary.url()?.path)
+            let listed = try await ChildProcess.run([binary, "schedules", "list", "--url", "http://127.0.0.1:\(server.port)"])
+            #expect(listed.status == 0)
+            let lines = listed.output.split(separator: "\n")
+            #expect(lines.first?.hasPrefix("#") == true && lines.count == 2, "\(listed.output)")
+            #expect(lines.last?.contains("@every 2s") == true && lines.last?.contains("Allow") == true, "\(listed.output)")
             await server.crash()
             let beforeCrash = try await Self.runs(of: server)
             // Down across at least one tick: without a starting deadline it is not caught up.
