@@ -93,8 +93,14 @@ struct MemoryScheduleTests {
         }
         // Without a starting deadline, as Radix: nothing is caught up.
         let radix = MemoryScheduler(cron: try Self.cron())
-        radix.clock.advance(by: 30)
-        try await radix.running { #expect(Self.runs(radix).isEmpty) }
+        try await radix.running { try await Self.nextMinute(radix, expecting: 1) }
+        radix.clock.advance(by: 90)
+        let restartedRadix = radix.restarted()
+        try await restartedRadix.running { #expect(Self.runs(restartedRadix).count == 1) }
+        // Deployed afresh (no run of the schedule known): it starts with the next tick, deadline or not.
+        let deployed = MemoryScheduler(cron: try Self.cron(startingDeadlineSeconds: 150))
+        deployed.clock.advance(by: 30)
+        try await deployed.running { #expect(Self.runs(deployed).isEmpty) }
     }
 
     @Test func twoSchedulersOnOneRuntimeRunEachTickOnce() async throws {

@@ -125,6 +125,18 @@ struct HistoryRetentionTests {
         let jobs = [status(1, .succeeded), status(2, .failed), status(3, .running)]
         #expect(Set(HistoryRetention.jobsToRemove(from: jobs, limit: 0)) == ["job-001", "job-002"])
     }
+
+    @Test func eachSchedulesLatestRunIsKept() {
+        func run(_ index: Int, schedule: Int, tick: TimeInterval) -> JobStatus {
+            var job = status(index, .succeeded)
+            job.name = String(format: "work-%014d-sched%03d", index, schedule)
+            job.schedule = "@hourly"  // two schedules with one expression
+            job.scheduledAt = Date(timeIntervalSince1970: tick)
+            return job
+        }
+        let jobs = [run(1, schedule: 0, tick: 100), run(2, schedule: 0, tick: 200), run(3, schedule: 1, tick: 150), status(4, .succeeded)]
+        #expect(Set(HistoryRetention.jobsToRemove(from: jobs, limit: 0)) == [jobs[0].name, "job-004"])
+    }
 }
 
 @Suite("Request overrides and validation")

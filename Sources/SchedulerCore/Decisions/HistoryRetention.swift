@@ -2,13 +2,27 @@ import Foundation
 
 /// Which ended jobs to remove: all but the `limit` latest succeeded ones (stopped count as
 /// succeeded, as in Radix) and the `limit` latest failed ones. Jobs that have not ended are never
-/// chosen.
+/// chosen, nor is each schedule's latest run (it is the schedule's `lastRun`, and what shows, after a
+/// restart, that its tick ran).
 public enum HistoryRetention {
     public static func jobsToRemove(from jobs: [JobStatus], limit: Int) -> [String] {
         let ended = jobs.filter(\.state.isTerminal)
         let succeeded = ended.filter { $0.state != .failed }
         let failed = ended.filter { $0.state == .failed }
-        return (surplus(succeeded, limit: limit) + surplus(failed, limit: limit)).map(\.name)
+        let latestRuns = latestScheduledRuns(jobs)
+        return (surplus(succeeded, limit: limit) + surplus(failed, limit: limit)).map(\.name).filter { !latestRuns.contains($0) }
+    }
+
+    /// The newest run (by tick) of each schedule (told apart by their names' `sched<NNN>` ends: two
+    /// schedules may have the same expression).
+    static func latestScheduledRuns(_ jobs: [JobStatus]) -> Set<String> {
+        var latest: [Substring: JobStatus] = [:]
+        for job in jobs {
+            guard job.schedule != nil, let tick = job.scheduledAt, let schedule = job.name.split(separator: "-").last else { continue }
+            if let known = latest[schedule], let knownTick = known.scheduledAt, (knownTick, known.name) >= (tick, job.name) { continue }
+            latest[schedule] = job
+        }
+        return Set(latest.values.map(\.name))
     }
 
     /// Which ended batches to remove: all but the `limit` latest whose jobs all succeeded (or were

@@ -70,14 +70,16 @@ extension SchedulerState {
     // MARK: - Rules
 
     /// At the first reconcile: the schedules start ticking from now, with one catch-up run for the
-    /// latest tick missed within `startingDeadlineSeconds` (none without it, as Radix).
+    /// latest tick missed within `startingDeadlineSeconds` (none without it, as Radix), for a schedule
+    /// that has run before (a scheduler deployed afresh starts with the next tick, as a new Kubernetes
+    /// CronJob does; each schedule's latest run is kept in the history for this).
     mutating func armSchedules(now: Date, _ effects: inout SchedulerEffects) {
         guard !schedulesArmed else { return }
         schedulesArmed = true
         for position in schedules.indices where !schedules[position].suspended {
             let entry = schedules[position]
-            if let deadline = startingDeadlineSeconds,
-               let missed = entry.schedule.lastRun(notAfter: now, after: now.addingTimeInterval(-TimeInterval(deadline))),
+            if let deadline = startingDeadlineSeconds, let ranLast = latestTick(of: entry.index),
+               let missed = entry.schedule.lastRun(notAfter: now, after: max(ranLast, now.addingTimeInterval(-TimeInterval(deadline)))),
                !hasRun(entry.index, tickAtOrAfter: missed) {
                 effects.reports.append(.scheduledRunCaughtUp(run: ScheduledRun(index: entry.index, expression: entry.schedule.expression, tick: missed)))
                 runTick(entry, missed, &effects)
@@ -126,6 +128,11 @@ extension SchedulerState {
         }
         launchingRuns.insert(run)
         effects.actions.append(.launchScheduledRun(run))
+    }
+
+    /// The tick of the schedule's newest known run.
+    func latestTick(of index: Int) -> Date? {
+        records.values.compactMap { $0.observation.scheduledRun }.filter { $0.index == index }.map(\.tick).max()
     }
 
     /// Whether a run of this schedule for this tick, or a later one, exists or is being made.
