@@ -208,10 +208,13 @@ struct BatchDecisionTests {
         _ = submit("b", jobs: 1)
         let exited = state.observed("b-j0", Self.job("b-j0", of: "b", .exited, finished: 5), ticket: state.takeTicket(), now: Self.t0)
         #expect(Self.outcomeRequests(exited).count == 1)
-        _ = state.batchOutcomeRecordFailed("b")
+        for _ in 0..<SchedulerState.outcomeRetries {
+            #expect(Self.outcomeRequests(state.batchOutcomeRecordFailed("b")).count == 1, "asked again at once")
+        }
+        #expect(Self.outcomeRequests(state.batchOutcomeRecordFailed("b")).isEmpty, "then no more")
         let ended = [Self.job("b-j0", of: "b", .exited, finished: 5)]
         let reconciled = state.reconciled(ended, batches: [BatchObservation(name: "b", created: Self.t0)], ticket: state.takeTicket(), now: Self.t0)
-        #expect(Self.outcomeRequests(reconciled) == [.recordBatchOutcome(name: "b", jobs: ["b-j0"])])
+        #expect(Self.outcomeRequests(reconciled) == [.recordBatchOutcome(name: "b", jobs: ["b-j0"])], "until the next reconcile")
 
         var fresh = SchedulerState(historyLimit: 2, stopGracePeriod: .seconds(30))
         let unrecorded = fresh.reconciled(ended, batches: [BatchObservation(name: "b", created: Self.t0)], ticket: fresh.takeTicket(), now: Self.t0)
@@ -224,6 +227,26 @@ struct BatchDecisionTests {
         let active = running.reconciled([Self.job("b-j0", of: "b", .running)], batches: [BatchObservation(name: "b", created: Self.t0)],
                                         ticket: running.takeTicket(), now: Self.t0)
         #expect(Self.outcomeRequests(active).isEmpty, "not for a batch whose job runs")
+    }
+
+    @Test mutating func aJobStoppedJustAsItWasStartedHoldsTheOutcomeBackUntilItsEndIsSeen() throws {
+        _ = submit("b", jobs: 2)  // both starts issued
+        _ = state.observed("b-j0", Self.job("b-j0", of: "b", .exited, finished: 1), ticket: state.takeTicket(), now: Self.t0)
+        // Stopped before its start was seen: it looks ended ("stopped before it started"), but it may run.
+        let stopped = try state.batchStopRecorded("b", at: Self.t0.addingTimeInterval(2), now: Self.t0.addingTimeInterval(2))
+        #expect(state.status(of: "b-j1")?.state == .stopped)
+        #expect(Self.outcomeRequests(stopped.1).isEmpty)
+        _ = state.observed("b-j1", Self.job("b-j1", of: "b", index: 1, .running), ticket: state.takeTicket(), now: Self.t0.addingTimeInterval(3))
+        #expect(state.status(of: "b-j1")?.state == .stopping)
+        let ended = state.observed("b-j1", Self.job("b-j1", of: "b", index: 1, .exited, finished: 4, exit: 143), ticket: state.takeTicket(),
+                                   now: Self.t0.addingTimeInterval(4))
+        #expect(Self.outcomeRequests(ended).isEmpty, "its stop has not returned")
+        let stopReturned = state.endFinished("b-j1")
+        #expect(Self.outcomeRequests(stopReturned) == [.recordBatchOutcome(name: "b", jobs: ["b-j0", "b-j1"])])
+        // The runtime found a job running after all: asked again while the batch still looks ended, a few times.
+        var again = 0
+        for _ in 0..<5 { again += Self.outcomeRequests(state.batchOutcomeRecordFailed("b")).count }
+        #expect(again == SchedulerState.outcomeRetries)
     }
 
     @Test mutating func anOutcomeRecordedWhileItsBatchWasBeingDeletedIsRemoved() throws {
@@ -240,14 +263,16 @@ struct BatchDecisionTests {
     }
 
     @Test mutating func aStoppedBatchsOutcomeWaitsForItsRunningJobAndIncludesTheOnesThatNeverStarted() throws {
+        state = SchedulerState(historyLimit: 2, stopGracePeriod: .seconds(30), maxRunning: 1)  // the second job waits its turn
         _ = submit("b", jobs: 2)
         _ = state.observed("b-j0", Self.job("b-j0", of: "b", .running), ticket: state.takeTicket(), now: Self.t0)
         let stopped = try state.batchStopRecorded("b", at: Self.t0.addingTimeInterval(2), now: Self.t0.addingTimeInterval(2))
         #expect(stopped.0.jobStatuses.map(\.state) == [.stopping, .stopped])
         #expect(Self.outcomeRequests(stopped.1).isEmpty, "a job still runs")
-        let exited = state.observed("b-j0", Self.job("b-j0", of: "b", .exited, finished: 3, exit: 143), ticket: state.takeTicket(),
-                                    now: Self.t0.addingTimeInterval(3))
-        #expect(Self.outcomeRequests(exited) == [.recordBatchOutcome(name: "b", jobs: ["b-j0", "b-j1"])])
+        _ = state.observed("b-j0", Self.job("b-j0", of: "b", .exited, finished: 3, exit: 143), ticket: state.takeTicket(),
+                           now: Self.t0.addingTimeInterval(3))
+        let stopReturned = state.endFinished("b-j0")
+        #expect(Self.outcomeRequests(stopReturned) == [.recordBatchOutcome(name: "b", jobs: ["b-j0", "b-j1"])])
     }
 
     @Test func aJobsOverridesWinOverTheBatchDefaultsKeyByKeyListsWhole() {

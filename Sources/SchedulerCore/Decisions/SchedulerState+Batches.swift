@@ -143,11 +143,15 @@ extension SchedulerState {
         return effects
     }
 
-    /// An ended batch's outcome could not be recorded: the next reconcile tries again (until then its
-    /// jobs are read one by one, as before).
+    /// An ended batch's outcome could not be recorded (a job the decisions took for ended was still
+    /// running when read, or the runtime failed): asked again at once if the batch has ended by now (a
+    /// few times), else when its next job ends or at the next reconcile. Until then its jobs are read
+    /// one by one, as before.
     public mutating func batchOutcomeRecordFailed(_ name: String) -> SchedulerEffects {
         var effects = SchedulerEffects()
         outcomesRecording.remove(name)
+        outcomeFailures[name, default: 0] += 1
+        if outcomeFailures[name, default: 0] <= Self.outcomeRetries { outcomesToCheck.insert(name) }
         finish(&effects)
         return effects
     }
@@ -191,13 +195,20 @@ extension SchedulerState {
         return !endedBefore
     }
 
+    /// How many failed recordings of one batch's outcome are asked again at once.
+    static let outcomeRetries = 3
+
     /// Asks for the outcome of each batch in `outcomesToCheck` that has ended and has none recorded.
     mutating func recordEndedBatchOutcomes(_ effects: inout SchedulerEffects) {
         let candidates = outcomesToCheck
         outcomesToCheck = []
         for name in candidates.sorted() {
             guard let batch = batches[name], !batch.observation.outcomeRecorded, !outcomesRecording.contains(name),
-                  !launchingBatches.contains(name), let jobs = jobsOfBatch[name], !jobs.isEmpty, batchHasEnded(name) else { continue }
+                  !launchingBatches.contains(name), let jobs = jobsOfBatch[name], !jobs.isEmpty, batchHasEnded(name),
+                  // Not while a job's start or end is in flight: a job stopped just as it was started
+                  // looks ended until its start is seen.
+                  !jobs.contains(where: { ending[$0] != nil || startsInFlight.contains($0) })
+            else { continue }
             outcomesRecording.insert(name)
             effects.actions.append(.recordBatchOutcome(name: name, jobs: jobs.sorted()))
         }

@@ -29,6 +29,7 @@ extension SchedulerState {
         observation.attempts = JobRecord.merged(previous?.observation.attempts ?? [], observation.attempts)
         record.observation = observation
         record.ticket = ticket
+        if observation.runState != .created || !observation.engineError.isEmpty { startsInFlight.remove(name) }
         store(record)
         guard let status = records[name]?.status else { return }
         if let previous = previous?.status {
@@ -43,12 +44,14 @@ extension SchedulerState {
         }
         retryIfDecided(observation, deadlineKilled: record.deadlineKilled, &effects)
         if status.state.isTerminal {
+            // Every reading of an ended batch job (not only its change to ended): what held its batch's
+            // outcome back (a start or stop in flight) may have cleared since.
+            if let batch = observation.batchName, batches[batch]?.observation.outcomeRecorded == false { outcomesToCheck.insert(batch) }
             records[name]?.deadline = nil
             records[name]?.startRetry = nil
             if previous?.status.state != status.state {
                 if let batch = observation.batchName {
                     historyToCheck.batches = historyToCheck.batches || batchHasEnded(batch)
-                    outcomesToCheck.insert(batch)
                 } else {
                     historyToCheck.jobs = true
                 }
@@ -127,6 +130,7 @@ extension SchedulerState {
             return
         }
         startsIssued.insert(name)
+        startsInFlight.insert(name)
         effects.actions.append(.start(name: name, attempt: 0))
     }
 
@@ -162,6 +166,7 @@ extension SchedulerState {
             queued.remove(observation.name)
             guard isStartable(observation.name) else { continue }  // stopped or gone meanwhile
             startsIssued.insert(observation.name)
+            startsInFlight.insert(observation.name)
             effects.actions.append(.start(name: observation.name, attempt: 0))
             free -= 1
         }
@@ -226,6 +231,7 @@ extension SchedulerState {
             if let batch = removed.observation.batchName { jobsOfBatch[batch]?.remove(name) }
         }
         startsIssued.remove(name)
+        startsInFlight.remove(name)
         queued.remove(name)
         retries[name] = nil
         forgotten.insert(name)

@@ -60,6 +60,8 @@ public struct SchedulerState: Sendable {
     /// those whose outcome is being recorded.
     var outcomesToCheck: Set<String> = []
     var outcomesRecording: Set<String> = []
+    /// How many times each batch's outcome failed to be recorded in this process.
+    var outcomeFailures: [String: Int] = [:]
     /// Batches whose deletion through the API is under way.
     var batchesBeingDeleted: Set<String> = []
     /// Which history groups to trim when the input's effects are complete.
@@ -69,6 +71,8 @@ public struct SchedulerState: Sendable {
     /// Jobs this process has asked the runtime to start: a job is started at most once, even if a
     /// stale observation still shows it as never started.
     var startsIssued: Set<String> = []
+    /// Starts asked for and not seen yet (the job still shows as never started, and no failure came back).
+    var startsInFlight: Set<String> = []
     /// Accepted jobs waiting for a place under `maxRunning`.
     var queued: Set<String> = []
     /// Retries under way: the attempt being recorded, or whose retry was started, per job (each sent once).
@@ -298,6 +302,7 @@ public struct SchedulerState: Sendable {
     /// lost must not run the job a second time.
     public mutating func startFailed(_ name: String, attempt: Int, transient: Bool, now: Date) -> SchedulerEffects {
         var effects = SchedulerEffects()
+        startsInFlight.remove(name)
         // A retry's start is sent again once a reading shows the job still waiting for it.
         if case .started = retries[name], transient { retries[name] = nil }
         if transient, attempt + 1 < Self.startAttempts, records[name] != nil {
@@ -344,6 +349,7 @@ public struct SchedulerState: Sendable {
     public mutating func endFinished(_ name: String) -> SchedulerEffects {
         var effects = SchedulerEffects()
         ending[name] = nil
+        if let batch = records[name]?.observation.batchName { outcomesToCheck.insert(batch) }  // it held the outcome back
         if records[name] != nil { effects.actions.append(.observe(name: name, ticket: takeTicket())) }
         finish(&effects)
         return effects
