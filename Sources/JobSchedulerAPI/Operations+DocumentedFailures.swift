@@ -101,3 +101,28 @@ extension Operations.StopBatchJob.Output: DocumentedFailures {
         503: { .serviceUnavailable(.init(body: .json($0))) },
     ]
 }
+
+extension Operations.RunSchedule.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        400: { .badRequest(.init(body: .json($0))) },
+        404: { .notFound(.init(body: .json($0))) },
+        409: { .conflict(.init(body: .json($0))) },
+        503: { .serviceUnavailable(.init(body: .json($0))) },
+    ]
+}
+
+extension Operations.SuspendSchedule.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        400: { .badRequest(.init(body: .json($0))) },
+        404: { .notFound(.init(body: .json($0))) },
+        503: { .serviceUnavailable(.init(body: .json($0))) },
+    ]
+}
+
+extension Operations.ResumeSchedule.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        400: { .badRequest(.init(body: .json($0))) },
+        404: { .notFound(.init(body: .json($0))) },
+        503: { .serviceUnavailable(.init(body: .json($0))) },
+    ]
+}

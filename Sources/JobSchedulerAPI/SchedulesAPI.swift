@@ -24,3 +24,33 @@ extension Components.Schemas.ScheduleStatus {
         )
     }
 }
+
+extension JobsAPI {
+    func runSchedule(_ input: Operations.RunSchedule.Input) async throws -> Operations.RunSchedule.Output {
+        try await .answering {
+            .ok(.init(body: .json(RadixJobStatus(try await scheduler.runSchedule(try Self.scheduleIndex(input.path.scheduleIndex))))))
+        }
+    }
+
+    func suspendSchedule(_ input: Operations.SuspendSchedule.Input) async throws -> Operations.SuspendSchedule.Output {
+        try await .answering {
+            let status = try await scheduler.setSchedule(try Self.scheduleIndex(input.path.scheduleIndex), suspended: true)
+            return .ok(.init(body: .json(Components.Schemas.ScheduleStatus(status))))
+        }
+    }
+
+    func resumeSchedule(_ input: Operations.ResumeSchedule.Input) async throws -> Operations.ResumeSchedule.Output {
+        try await .answering {
+            let status = try await scheduler.setSchedule(try Self.scheduleIndex(input.path.scheduleIndex), suspended: false)
+            return .ok(.init(body: .json(Components.Schemas.ScheduleStatus(status))))
+        }
+    }
+
+    /// A schedule's place from the path: a whole number from 0.
+    static func scheduleIndex(_ text: String) throws(SchedulerError) -> Int {
+        guard let index = Int(text), index >= 0, text.allSatisfy(\.isASCII) else {
+            throw .badRequest("schedule index \"\(text)\" is not a whole number from 0")
+        }
+        return index
+    }
+}

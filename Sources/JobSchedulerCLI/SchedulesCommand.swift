@@ -6,8 +6,8 @@ import JobSchedulerClient
 struct SchedulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedules",
-        abstract: "Show the cron schedules of a running scheduler.",
-        subcommands: [List.self]
+        abstract: "Show, run now, suspend and resume the cron schedules of a running scheduler.",
+        subcommands: [List.self, Run.self, Suspend.self, Resume.self]
     )
 }
 
@@ -20,6 +20,43 @@ extension SchedulesCommand {
             let schedules = try await options.call { try await $0.getSchedules().ok.body.json }
             let output = StandardOutput()
             if options.json { output.out(JobsOutput.json(schedules)) } else { SchedulesOutput.table(schedules).forEach(output.out) }
+        }
+    }
+}
+
+extension SchedulesCommand {
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run a schedule now, outside its ticks; prints the run's job name.")
+        @OptionGroup var options: SchedulerClientOptions
+        @Argument(help: "The schedule's place in the cron's list, from 0.") var index: Int
+
+        func run() async throws {
+            let job = try await options.call { try await $0.runSchedule(path: .init(scheduleIndex: String(index))).ok.body.json }
+            StandardOutput().out(options.json ? JobsOutput.json(job) : job.name)
+        }
+    }
+
+    struct Suspend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Suspend a schedule (its ticks start no runs until resumed; outlives restarts).")
+        @OptionGroup var options: SchedulerClientOptions
+        @Argument(help: "The schedule's place in the cron's list, from 0.") var index: Int
+
+        func run() async throws {
+            let schedule = try await options.call { try await $0.suspendSchedule(path: .init(scheduleIndex: String(index))).ok.body.json }
+            let output = StandardOutput()
+            if options.json { output.out(JobsOutput.json(schedule)) } else { SchedulesOutput.table([schedule]).forEach(output.out) }
+        }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Resume a suspended schedule, from its next tick.")
+        @OptionGroup var options: SchedulerClientOptions
+        @Argument(help: "The schedule's place in the cron's list, from 0.") var index: Int
+
+        func run() async throws {
+            let schedule = try await options.call { try await $0.resumeSchedule(path: .init(scheduleIndex: String(index))).ok.body.json }
+            let output = StandardOutput()
+            if options.json { output.out(JobsOutput.json(schedule)) } else { SchedulesOutput.table([schedule]).forEach(output.out) }
         }
     }
 }

@@ -68,6 +68,9 @@ struct ContractFactsTests {
             Operations.StopBatch.id: Set(Operations.StopBatch.Output.failures.keys),
             Operations.StopAllBatches.id: Set(Operations.StopAllBatches.Output.failures.keys),
             Operations.StopBatchJob.id: Set(Operations.StopBatchJob.Output.failures.keys),
+            Operations.RunSchedule.id: Set(Operations.RunSchedule.Output.failures.keys),
+            Operations.SuspendSchedule.id: Set(Operations.SuspendSchedule.Output.failures.keys),
+            Operations.ResumeSchedule.id: Set(Operations.ResumeSchedule.Output.failures.keys),
         ]
         for (id, codes) in tables {
             #expect(codes == documented[id], "\(id)")

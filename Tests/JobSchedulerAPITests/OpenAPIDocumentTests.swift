@@ -35,7 +35,8 @@ struct OpenAPIDocumentTests {
             "/api/v1/jobs", "/api/v1/jobs/stop", "/api/v1/jobs/{jobName}", "/api/v1/jobs/{jobName}/stop", "/api/v1/jobs/{jobName}/logs",
             "/api/v1/batches", "/api/v1/batches/stop", "/api/v1/batches/{batchName}", "/api/v1/batches/{batchName}/stop",
             "/api/v1/batches/{batchName}/jobs/{jobName}", "/api/v1/batches/{batchName}/jobs/{jobName}/stop",
-            "/api/v1/schedules",
+            "/api/v1/schedules", "/api/v1/schedules/{scheduleIndex}/run", "/api/v1/schedules/{scheduleIndex}/suspend",
+            "/api/v1/schedules/{scheduleIndex}/resume",
             "/health", "/metrics", "/swagger.json", "/",
         ])
     }
@@ -112,10 +113,11 @@ struct OpenAPIDocumentTests {
                 let responses = try #require((operation as? [String: Any])?["responses"] as? [String: Any])
                 let uri = path.replacingOccurrences(of: "{jobName}", with: "work-20260101000000-abcdefgh")
                     .replacingOccurrences(of: "{batchName}", with: "batch-workxxxxxxxxxxxx-20260101000000-abcdefgh")
+                    .replacingOccurrences(of: "{scheduleIndex}", with: "0")
                 operations.append((method, uri, Set(responses.keys)))
             }
         }
-        #expect(operations.count == 20)
+        #expect(operations.count == 23)
         try await APIFixture().run { [operations] client in
             for (method, uri, codes) in operations {
                 let response = try await client.request(HTTPRequest.Method(method.uppercased())!, uri)

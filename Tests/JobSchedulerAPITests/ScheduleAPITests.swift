@@ -44,6 +44,38 @@ struct ScheduleAPITests {
         }
     }
 
+    @Test func aScheduleRunsNowOncePerSecondAndItsSuspensionOutlivesARestart() async throws {
+        let runtime = InMemoryJobRuntime(clock: WallClock())
+        var fixture = APIFixture()
+        fixture.runtime = .inMemory(runtime)
+        fixture.cron = JobCron(schedules: [try Schedule("@yearly")], concurrency: .allow)
+        try await fixture.run { @Sendable client in
+            let run = try await client.request(.post, "/api/v1/schedules/0/run")
+            #expect(run.status == .ok, "\(run.text)")
+            let job = try run.object()
+            #expect((job["name"] as? String)?.hasSuffix("-sched000") == true)
+            #expect(job["schedule"] as? String == "@yearly" && isTimestamp(job["scheduledAt"]))
+            // The same second again: refused, not run twice (unless the clock moved on to the next second).
+            let again = try await client.request(.post, "/api/v1/schedules/0/run")
+            if again.status != .ok { try again.expectFailure(409, "Conflict") }
+            try await client.request(.post, "/api/v1/schedules/1/run").expectFailure(404, "NotFound")
+            try await client.request(.post, "/api/v1/schedules/x/suspend").expectFailure(400, "BadRequest")
+
+            let suspended = try await client.request(.post, "/api/v1/schedules/0/suspend")
+            #expect(suspended.status == .ok)
+            #expect(try suspended.object()["suspended"] as? Bool == true)
+            #expect(try suspended.object()["nextRuns"] as? [String] == [])
+        }
+        // A new scheduler on the same runtime: still suspended, until resumed.
+        try await fixture.run { @Sendable client in
+            let listed = try await client.request(.get, "/api/v1/schedules").array()
+            #expect(listed.first?["suspended"] as? Bool == true)
+            let resumed = try await client.request(.post, "/api/v1/schedules/0/resume")
+            #expect(try resumed.object()["suspended"] as? Bool == false)
+            #expect((try resumed.object()["nextRuns"] as? [String])?.count == 5)
+        }
+    }
+
     @Test func aJobWithoutCronHasNoSchedules() async throws {
         var fixture = APIFixture()
         fixture.runtime = .memory

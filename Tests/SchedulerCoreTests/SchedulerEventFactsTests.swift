@@ -129,6 +129,10 @@ struct SlowInspectionRuntime: JobRuntime {
         try await base.recordBatchStop(name: name, at: time, selector: selector)
     }
     func removeBatchRecord(name: String, selector: JobSelector) async throws { try await base.removeBatchRecord(name: name, selector: selector) }
+    func recordSuspension(index: Int, suspended: Bool, selector: JobSelector) async throws {
+        try await base.recordSuspension(index: index, suspended: suspended, selector: selector)
+    }
+    func observeSuspensions(selector: JobSelector) async throws -> [Int: Bool] { try await base.observeSuspensions(selector: selector) }
     func recordBatchOutcome(name: String, jobs: [String], selector: JobSelector) async throws {
         try await base.recordBatchOutcome(name: name, jobs: jobs, selector: selector)
     }

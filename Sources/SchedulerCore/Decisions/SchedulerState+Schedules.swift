@@ -48,7 +48,34 @@ extension SchedulerState {
         }
     }
 
+    /// The schedule at `index`; throws when the cron has none there.
+    public func scheduleStatus(_ index: Int, now: Date, runs: Int = 5) throws(SchedulerError) -> ScheduleStatus {
+        let statuses = scheduleStatuses(now: now, runs: runs)
+        guard statuses.indices.contains(index) else { throw .scheduleNotFound(index) }
+        return statuses[index]
+    }
+
+    /// A run of schedule `index` asked for now (outside its ticks): its tick is this second.
+    public func runNow(_ index: Int, now: Date) throws(SchedulerError) -> ScheduledRun {
+        guard schedules.indices.contains(index) else { throw .scheduleNotFound(index) }
+        return ScheduledRun(index: index, expression: schedules[index].schedule.expression,
+                            tick: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)))
+    }
+
     // MARK: - Inputs
+
+    /// The suspensions recorded in the runtime (a reconcile's): they override the cron's `suspend`.
+    public mutating func suspensionsFound(_ recorded: [Int: Bool]) {
+        for position in schedules.indices { schedules[position].suspended = recorded[schedules[position].index] ?? suspendedByConfig }
+    }
+
+    /// A schedule's suspension (or resumption) is recorded: it takes effect.
+    public mutating func suspensionRecorded(_ index: Int, suspended: Bool, now: Date) -> (ScheduleStatus?, SchedulerEffects) {
+        var effects = SchedulerEffects()
+        if schedules.indices.contains(index) { schedules[index].suspended = suspended }
+        finish(&effects)
+        return (try? scheduleStatus(index, now: now), effects)
+    }
 
     /// A scheduled run's container was made by this process: it is accepted, and started.
     public mutating func scheduledRunCreated(_ observation: JobObservation, now: Date) -> SchedulerEffects {

@@ -33,6 +33,8 @@ public struct SchedulerState: Sendable {
     var schedules: [ScheduleEntry] = []
     let concurrency: JobCron.Concurrency
     let timeZoneName: String
+    /// The cron's `suspend`: what a schedule is without a suspension recorded through the API.
+    let suspendedByConfig: Bool
     let startingDeadlineSeconds: Int?
 
     /// Whether the runtime's events flow, and the index was rebuilt after they (re)connected: only
@@ -114,6 +116,7 @@ public struct SchedulerState: Sendable {
         schedules = (cron?.schedules ?? []).enumerated().map { ScheduleEntry(index: $0.offset, schedule: $0.element, suspended: cron?.suspend ?? false) }
         concurrency = cron?.concurrency ?? .allow
         timeZoneName = cron?.timeZoneName ?? "UTC"
+        suspendedByConfig = cron?.suspend ?? false
         startingDeadlineSeconds = cron?.startingDeadlineSeconds
         self.historyLimit = historyLimit
         self.stopGracePeriod = stopGracePeriod

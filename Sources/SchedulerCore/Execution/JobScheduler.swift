@@ -154,20 +154,25 @@ public final class JobScheduler: Service, Sendable {
     /// what a new process does before it serves, so that nothing is answered before the jobs are known.
     public func reconcile() async throws(SchedulerError) {
         let ticket = state.withLock { $0.takeTicket() }
-        let listing: (batches: [BatchObservation], jobs: [JobObservation])
+        let listing: (batches: [BatchObservation], jobs: [JobObservation], suspensions: [Int: Bool])
         do {
             listing = try await listRuntime()
         } catch {
             throw Self.schedulerError(from: error)
         }
-        decide { state, now in ((), state.reconciled(listing.jobs, batches: listing.batches, ticket: ticket, now: now)) }
+        decide { state, now in
+            state.suspensionsFound(listing.suspensions)
+            return ((), state.reconciled(listing.jobs, batches: listing.batches, ticket: ticket, now: now))
+        }
     }
 
     /// The batches, then the jobs: a job whose batch was recorded after the first listing belongs to a
-    /// submission of this process (known to the decisions), never to a leftover.
-    private func listRuntime() async throws -> (batches: [BatchObservation], jobs: [JobObservation]) {
+    /// submission of this process (known to the decisions), never to a leftover. And the schedules' suspensions.
+    private func listRuntime() async throws -> (batches: [BatchObservation], jobs: [JobObservation], suspensions: [Int: Bool]) {
         let batches = try await runtime.observeBatches(selector: selector)
-        return (batches, try await runtime.observeAll(selector: selector))
+        let jobs = try await runtime.observeAll(selector: selector)
+        let suspensions = configuration.job.cron == nil ? [:] : try await runtime.observeSuspensions(selector: selector)
+        return (batches, jobs, suspensions)
     }
 
     // MARK: - Running
@@ -268,7 +273,10 @@ public final class JobScheduler: Service, Sendable {
         case .observeAll(let ticket):
             do {
                 let listing = try await listRuntime()
-                decide { state, now in ((), state.reconciled(listing.jobs, batches: listing.batches, ticket: ticket, now: now)) }
+                decide { state, now in
+                    state.suspensionsFound(listing.suspensions)
+                    return ((), state.reconciled(listing.jobs, batches: listing.batches, ticket: ticket, now: now))
+                }
             } catch {
                 logger.warning("reconcile failed; trying again", metadata: ["error": "\(error)"])
                 metrics.engineErrors.increment()
@@ -380,6 +388,41 @@ public final class JobScheduler: Service, Sendable {
 // MARK: - Schedules
 
 extension JobScheduler {
+    /// Suspends or resumes schedule `index`, durably (it outlives restarts and overrides the cron's `suspend`).
+    public func setSchedule(_ index: Int, suspended: Bool) async throws(SchedulerError) -> ScheduleStatus {
+        let now = clock.now
+        _ = try state.withLock { state throws(SchedulerError) in try state.scheduleStatus(index, now: now) }
+        do {
+            try await runtime.recordSuspension(index: index, suspended: suspended, selector: selector)
+        } catch {
+            throw Self.schedulerError(from: error)
+        }
+        guard let status = decide({ state, now in state.suspensionRecorded(index, suspended: suspended, now: now) }) else {
+            throw .scheduleNotFound(index)
+        }
+        return status
+    }
+
+    /// Runs schedule `index` now, outside its ticks (whatever its concurrency and suspension, as
+    /// asked): a run for this second, which only one request (or tick) gets.
+    public func runSchedule(_ index: Int) async throws(SchedulerError) -> JobStatus {
+        let run = try state.withLock { state throws(SchedulerError) in try state.runNow(index, now: clock.now) }
+        let name = JobNaming.scheduledRunName(for: configuration.job.name, run: run)
+        let taken = SchedulerError.conflict("schedule \(index) has a run for \(run.tick.formatted(.iso8601)) already; ask again in a second")
+        var launch = try JobLaunchFactory.launch(for: JobRequest(), name: name, configuration: configuration)
+        launch.scheduledRun = run
+        guard state.withLock({ $0.beginSubmission(name) }) else { throw taken }
+        do {
+            try await runtime.create(launch)
+        } catch {
+            state.withLock { $0.submissionFailed(name) }
+            if case DockerEngineError.conflict = error { throw taken }
+            throw Self.schedulerError(from: error, creating: launch)
+        }
+        let observation = JobObservation(accepted: launch, at: clock.now)
+        return decide { state, now in state.submissionCreated(observation, now: now) }
+    }
+
     /// Makes and starts a tick's run under its schedule-and-tick name: the engine refuses a second
     /// container of that name, so a tick runs once whichever process (or restart) gets there first.
     func launch(_ run: ScheduledRun) async {

@@ -17,10 +17,15 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     case jobAlreadyEnded(String)
     /// The Docker engine cannot be reached or failed (503).
     case engineUnavailable(String)
+    /// The job's cron has no schedule at that place (404).
+    case scheduleNotFound(Int)
+    /// What was asked exists already (409), e.g. a run of a schedule for this very second.
+    case conflict(String)
 
     public var httpStatus: Int {
         switch self {
-        case .jobNotFound, .batchNotFound: 404
+        case .jobNotFound, .batchNotFound, .scheduleNotFound: 404
+        case .conflict: 409
         case .invalidRequest: 422
         case .badRequest, .jobAlreadyEnded, .batchAlreadyEnded: 400
         case .payloadTooLarge: 413
@@ -31,7 +36,8 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     /// Radix's `reason` for the Status body.
     public var reason: String {
         switch self {
-        case .jobNotFound, .batchNotFound: "NotFound"
+        case .jobNotFound, .batchNotFound, .scheduleNotFound: "NotFound"
+        case .conflict: "Conflict"
         case .invalidRequest: "Invalid"
         case .badRequest, .jobAlreadyEnded, .batchAlreadyEnded: "BadRequest"
         case .payloadTooLarge: "RequestEntityTooLarge"
@@ -49,6 +55,8 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
         case .payloadTooLarge(let size, let limit): "payload is \(size) bytes, more than the limit of \(limit) bytes"
         case .jobAlreadyEnded(let name): "job \(name) has already ended and cannot be stopped"
         case .engineUnavailable(let message): "the Docker engine is unavailable: \(message)"
+        case .scheduleNotFound(let index): "the job has no schedule \(index) (its cron's schedules are numbered from 0)"
+        case .conflict(let message): message
         }
     }
 }

@@ -287,6 +287,29 @@ public struct DockerJobRuntime: JobRuntime {
         }
     }
 
+    public func recordSuspension(index: Int, suspended: Bool, selector: JobSelector) async throws {
+        let name = JobLabels.suspensionRecordName(for: selector, index: index)
+        // Replaced whole (volume labels cannot change): a death in between leaves the config's `suspend`.
+        do {
+            try await client.removeVolume(name: name, force: true)
+        } catch DockerEngineError.notFound {}
+        try await client.createVolume(name: name, labels: [
+            JobLabels.application: selector.applicationName,
+            JobLabels.jobComponent: selector.jobComponent,
+            JobLabels.scheduleIndex: String(index),
+            JobLabels.scheduleSuspended: String(suspended),
+        ])
+    }
+
+    public func observeSuspensions(selector: JobSelector) async throws -> [Int: Bool] {
+        var suspensions: [Int: Bool] = [:]
+        for volume in try await client.listVolumes(labels: JobLabels.filters(for: selector) + [JobLabels.scheduleSuspended]) {
+            guard let index = volume.labels[JobLabels.scheduleIndex].flatMap(Int.init) else { continue }
+            suspensions[index] = volume.labels[JobLabels.scheduleSuspended] == "true"
+        }
+        return suspensions
+    }
+
     public func recordStopRequest(name: String, selector: JobSelector) async throws {
         try await client.createVolume(name: JobLabels.stopRecordName(for: name), labels: [
             JobLabels.application: selector.applicationName,

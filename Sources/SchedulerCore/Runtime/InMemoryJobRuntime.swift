@@ -42,6 +42,7 @@ public final class InMemoryJobRuntime: JobRuntime {
         var attempts: [String: [JobAttempt]] = [:]
         var batches: [String: BatchObservation] = [:]
         var outcomeRecordings = 0
+        var suspensions: [Int: Bool] = [:]
         var subscribers: [UUID: AsyncStream<RuntimeEvent>.Continuation] = [:]
         var followers: [UUID: LogFollower] = [:]
         var connected = true
@@ -243,6 +244,20 @@ public final class InMemoryJobRuntime: JobRuntime {
 
     /// How many batch outcomes were recorded.
     public var outcomeRecordings: Int { state.withLock { $0.outcomeRecordings } }
+
+    public func recordSuspension(index: Int, suspended: Bool, selector: JobSelector) async throws {
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            state.suspensions[index] = suspended
+        }
+    }
+
+    public func observeSuspensions(selector: JobSelector) async throws -> [Int: Bool] {
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            return state.suspensions
+        }
+    }
 
     public func recordBatchStop(name: String, at time: Date, selector: JobSelector) async throws {
         try state.withLock { state in

@@ -30,6 +30,8 @@ enum JobLabels {
     static let batchStopAt = "radix-batch-stop-at"
     /// On the volume that records an ended batch's outcome: its jobs' final facts (`BatchOutcomeLabel`).
     static let batchOutcome = "radix-batch-outcome"
+    /// On the volume that records a schedule's suspension: `true` or `false` (resumed).
+    static let scheduleSuspended = "radix-schedule-suspended"
     /// On the volume that records a stop request.
     static let stopRequest = "radix-stop-request"
     /// On the volumes that record failed attempts: the attempt's index, and what it was.
@@ -76,6 +78,11 @@ enum JobLabels {
         guard let index = labels[scheduleIndex].flatMap(Int.init), let expression = labels[scheduleExpression],
               let tick = labels[scheduledAt].flatMap(Double.init) else { return nil }
         return ScheduledRun(index: index, expression: expression, tick: Date(timeIntervalSince1970: tick))
+    }
+
+    /// The name of the volume that records a schedule's suspension (job names are only unique within an application).
+    static func suspensionRecordName(for selector: JobSelector, index: Int) -> String {
+        "\(selector.applicationName)-\(selector.jobComponent)-schedule\(index)-suspension"
     }
 
     /// The name of the volume that records a stop request for a job.

@@ -197,6 +197,10 @@ public protocol JobRuntime: Sendable {
     /// `observeAll` can answer for them without reading each one (their containers stay the truth: a
     /// job no longer as recorded is read anew). Throws, recording nothing, when a job has not ended.
     func recordBatchOutcome(name: String, jobs: [String], selector: JobSelector) async throws
+    /// Records durably whether a schedule is suspended (replacing what was recorded, and the config's `suspend`).
+    func recordSuspension(index: Int, suspended: Bool, selector: JobSelector) async throws
+    /// The schedules' recorded suspensions, by their place in the cron's list.
+    func observeSuspensions(selector: JobSelector) async throws -> [Int: Bool]
     /// Records durably that a batch is to stop, at `time`, before its jobs are stopped.
     func recordBatchStop(name: String, at time: Date, selector: JobSelector) async throws
     /// Removes a batch's records (its jobs are removed one by one after: without the record they are
