@@ -107,14 +107,20 @@ public enum ComposeGenerator {
                                          network: String, configInCompose: String) -> ComposeFile.Service {
         var service = ComposeFile.Service(name: job.name)
         let image = job.image.map { " of \($0)" } ?? ""
-        service.comment = ["The scheduler of job \(job.name): http://\(job.name):\(job.schedulerPort)/api/v1/jobs starts containers\(image)."]
+        if let port = job.schedulerPort {
+            service.comment = ["The scheduler of job \(job.name): http://\(job.name):\(port)/api/v1/jobs starts containers\(image)."]
+        } else {
+            service.comment = ["The scheduler of job \(job.name): runs its cron's schedules, starting containers\(image); no API (no schedulerPort)."]
+        }
         service.image = "${JOB_SCHEDULER_IMAGE:-\(escaped(options.schedulerImage))}"
         var command = ["serve", "--config", configPathInContainer, "--job", job.name]
         if let environment = options.environment { command += ["--env", environment] }
         command += ["--network", network]
         service.command = command.map(escaped)
         service.environment = [.init("LOG_LEVEL", "${JOB_SCHEDULER_LOG_LEVEL:-info}")]
-        service.ports = ["127.0.0.1:${\(variableName(job.name, "SCHEDULER_PORT")):-\(job.schedulerPort)}:\(job.schedulerPort)"]
+        if let port = job.schedulerPort {
+            service.ports = ["127.0.0.1:${\(variableName(job.name, "SCHEDULER_PORT")):-\(port)}:\(port)"]
+        }
         service.volumes = [
             "${DOCKER_SOCKET:-/var/run/docker.sock}:/var/run/docker.sock",
             "\(escaped(configInCompose)):\(configPathInContainer):ro",

@@ -14,7 +14,7 @@ public enum JobSummary {
         let image = job.image ?? job.src.map { "(built from \($0))" } ?? "-"
         let fields = [
             job.name + padding,
-            "port \(job.schedulerPort)",
+            "port \(job.schedulerPort.map(String.init) ?? "-")",
             "image \(image)",
             "payload \(job.payloadPath ?? "-")",
             "timeLimit \(job.timeLimitSeconds)s",

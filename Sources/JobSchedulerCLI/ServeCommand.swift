@@ -84,7 +84,7 @@ public struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "job-scheduler")
         let settings: ServeSettings
         let application: RadixApplication
-        let jobs: [(job: ResolvedJob, port: Int)]
+        let jobs: [(job: ResolvedJob, port: Int?)]
         let host: DockerHost
         let secret: WebhookSecret?
         do {
@@ -127,6 +127,23 @@ public struct ServeCommand: AsyncParsableCommand {
             }
             var sink: JobScheduler.NotificationSink?
             if let notifier { sink = { notifications in notifier.enqueue(notifications) } }
+            guard let port else {
+                // No schedulerPort: the job runs on its schedules only, and serves no API.
+                var jobLogger = logger
+                jobLogger[metadataKey: "job"] = .string(job.name)
+                let scheduler = JobScheduler(configuration: configuration, runtime: DockerJobRuntime(client: client), logger: jobLogger,
+                                             notificationSink: sink)
+                do {
+                    try await scheduler.reconcile()
+                } catch {
+                    output.err("job-scheduler serve: job \(job.name): \(Self.describe(error))")
+                    return 1
+                }
+                if let notifier { services.append(notifier) }
+                services.append(scheduler)
+                output.out("job \(job.name): running the schedules of \(application.name)/\(job.name) (no schedulerPort: no API)")
+                continue
+            }
             do {
                 let app = try await buildApplication(
                     configuration: configuration,

@@ -99,7 +99,8 @@ public struct ServeSettings: Sendable, Equatable {
     }
 
     /// The jobs to serve, each with the port it listens on; checks them against the config.
-    public func jobs(of application: RadixApplication) throws(Problem) -> [(job: ResolvedJob, port: Int)] {
+    /// A job without a port (no schedulerPort: its cron covers every environment) runs its schedules only.
+    public func jobs(of application: RadixApplication) throws(Problem) -> [(job: ResolvedJob, port: Int?)] {
         let definitions: [JobDefinition]
         if let jobName {
             guard let definition = application.job(named: jobName) else {
@@ -118,7 +119,7 @@ public struct ServeSettings: Sendable, Equatable {
         }
         let served = jobs.map { (job: $0, port: port ?? $0.schedulerPort) }
         var seen: [Int: String] = [:]
-        for (job, port) in served {
+        for case let (job, port?) in served {
             if let other = seen[port] { throw Problem("jobs \(other) and \(job.name) both use port \(port)") }
             seen[port] = job.name
         }

@@ -73,9 +73,9 @@ struct ApplicationDecoder {
                let clash = names.check(job.name, line: entry.line("name"), owner: "job \(job.name)") {
                 entry.report("name", "\"\(job.name)\" is \(clash)")
             }
-            if FieldRules.schedulerPort(job.schedulerPort) == nil,
-               let clash = schedulerPorts.check(job.schedulerPort, line: entry.line("schedulerPort"), owner: "job \(job.name)") {
-                entry.report("schedulerPort", "port \(job.schedulerPort) is \(clash)")
+            if let port = job.schedulerPort, FieldRules.schedulerPort(port) == nil,
+               let clash = schedulerPorts.check(port, line: entry.line("schedulerPort"), owner: "job \(job.name)") {
+                entry.report("schedulerPort", "port \(port) is \(clash)")
             }
             application.jobs.append(job)
         }

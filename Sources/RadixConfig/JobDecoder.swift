@@ -17,7 +17,9 @@ struct JobDecoder {
             job.report("name", message)
         }
 
-        let schedulerPort = job.requiredInt("schedulerPort")
+        // Required, but for a job whose cron covers every environment (checked below, once those are read).
+        let portGiven = job.node("schedulerPort") != nil
+        let schedulerPort = job.int("schedulerPort")
         if let schedulerPort, let message = FieldRules.schedulerPort(schedulerPort) {
             job.report("schedulerPort", message)
         }
@@ -40,7 +42,7 @@ struct JobDecoder {
             dockerfileName: job.string("dockerfileName"),
             image: image,
             imageTagName: job.string("imageTagName"),
-            schedulerPort: schedulerPort ?? 0,
+            schedulerPort: schedulerPort,
             payload: payload,
             ports: job.ports(),
             variables: job.stringMap("variables"),
@@ -64,6 +66,9 @@ struct JobDecoder {
             overrides.append((override, entry))
         }
         definition.environmentConfig = overrides.map(\.config)
+        if !portGiven && !Self.cronCoversEveryEnvironment(definition, environments: environmentNames) {
+            job.report("schedulerPort", "is required (only a job with a cron in every environment may leave it out: it serves no API)")
+        }
         definition.extra = job.extra()
 
         for (override, entry) in overrides where !override.resources.isEmpty {
@@ -94,6 +99,11 @@ struct JobDecoder {
             extra: entry.extra())
         override.cron = cron
         return environment == nil ? nil : override
+    }
+
+    /// Whether the job runs on a schedule wherever it is deployed: its own cron, or one in every environment.
+    static func cronCoversEveryEnvironment(_ job: JobDefinition, environments: [String]) -> Bool {
+        job.cron != nil || (!environments.isEmpty && environments.allSatisfy { job.environmentConfig(for: $0)?.cron != nil })
     }
 
     private static func timeLimit(_ reader: MappingReader) -> Int? {

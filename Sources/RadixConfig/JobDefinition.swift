@@ -11,7 +11,8 @@ public struct JobDefinition: Sendable, Hashable {
     public var image: String?
     public var imageTagName: String?
     /// Port of this job's scheduler API (required by validation).
-    public var schedulerPort: Int
+    /// nil only for a job whose cron covers every environment: it serves no API.
+    public var schedulerPort: Int?
     public var payload: JobPayload?
     public var ports: [PortDefinition]
     public var variables: [String: String]
@@ -34,7 +35,7 @@ public struct JobDefinition: Sendable, Hashable {
     public var extra: [String: YAMLValue]
 
     public init(name: String, src: String? = nil, dockerfileName: String? = nil,
-                image: String? = nil, imageTagName: String? = nil, schedulerPort: Int,
+                image: String? = nil, imageTagName: String? = nil, schedulerPort: Int?,
                 payload: JobPayload? = nil, ports: [PortDefinition] = [],
                 variables: [String: String] = [:],
                 resources: ResourceRequirements = ResourceRequirements(),

@@ -11,7 +11,8 @@ public struct ResolvedJob: Sendable, Hashable {
     /// The image as configured, `{imageTagName}` placeholder included: a request's tag fills it.
     public var imageTemplate: String?
     public var imageTagName: String?
-    public var schedulerPort: Int
+    /// nil only for a job whose cron covers every environment: it serves no API.
+    public var schedulerPort: Int?
     public var payloadPath: String?
     public var ports: [PortDefinition]
     public var variables: [String: String]
@@ -32,7 +33,7 @@ public struct ResolvedJob: Sendable, Hashable {
 
     public init(name: String, environment: String? = nil, src: String? = nil,
                 dockerfileName: String? = nil, image: String? = nil, imageTemplate: String? = nil, imageTagName: String? = nil,
-                schedulerPort: Int, payloadPath: String? = nil, ports: [PortDefinition] = [],
+                schedulerPort: Int?, payloadPath: String? = nil, ports: [PortDefinition] = [],
                 variables: [String: String] = [:],
                 resources: ResourceRequirements = ResourceRequirements(),
                 timeLimitSeconds: Int = JobDefinition.defaultTimeLimitSeconds,

@@ -154,7 +154,10 @@ struct EngineBatchTests {
             let names = jobs(of: done).compactMap { $0["name"] as? String }
             let logs = try await client.request(.get, "/api/v1/jobs/\(names[1])/logs")
             #expect(logs.text == "3", "a batch job's logs are read through /jobs/{name}/logs")
-            #expect(Set(try await TestEngine.client.listVolumes(labels: ["radix-app=\(application)"]).map(\.name)) == [name + "-batch"])
+            // The batch's record, and its outcome once its ended jobs have been read for it.
+            try await waitUntil("the batch's record and outcome are its only volumes") {
+                Set(try await TestEngine.client.listVolumes(labels: ["radix-app=\(application)"]).map(\.name)) == [name + "-batch", name + "-batch-outcome"]
+            }
 
             try await client.request(.delete, "/api/v1/batches/\(name)").object()
             let containers = try await TestEngine.client.listContainers(all: true, labels: ["radix-app=\(application)"])

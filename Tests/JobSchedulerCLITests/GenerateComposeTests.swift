@@ -129,6 +129,17 @@ struct GenerateComposeTests {
         #expect(file.service(named: "mailer-image") == nil)
     }
 
+    @Test func aJobWithoutSchedulerPortGetsASchedulerWithNoPort() throws {
+        let yaml = Self.sample.replacingOccurrences(of: "      image: shop/mailer:latest\n      schedulerPort: 8200",
+                                                    with: "      image: shop/mailer:latest\n      cron: {schedules: [\"@hourly\"], concurrency: Forbid}")
+        #expect(yaml != Self.sample)
+        let file = try generate(yaml, env: "prod")
+        let mailer = try #require(file.service(named: "mailer"))
+        #expect(mailer.ports.isEmpty)
+        #expect(mailer.comment.first?.contains("no API (no schedulerPort)") == true)
+        #expect(mailer.command?.contains("serve") == true)
+    }
+
     @Test func componentsWithSrcOrImageWithTheirEnvironment() throws {
         let file = try generate(Self.sample, env: "prod")
         let web = try #require(file.service(named: "web"))

@@ -69,6 +69,43 @@ struct ScheduleProcessTests {
         await server.cleanUp()
     }
 
+    @Test func aJobWithoutSchedulerPortRunsItsScheduleWithoutAnAPI() async throws {
+        let application = "cron-\(UUID().uuidString.prefix(8).lowercased())"
+        let folder = try TemporaryFolder()
+        let config = try folder.write("radixconfig.yaml", """
+            apiVersion: radix.equinor.com/v1
+            kind: RadixApplication
+            metadata:
+              name: \(application)
+            spec:
+              environments:
+                - name: dev
+              jobs:
+                - name: tick
+                  image: \(TestEngine.image)
+                  command: ["sh", "-c", "echo run"]
+            \(Self.cron)
+            """)
+        let binary = try #require(JobSchedulerBinary.url()?.path)
+        let log = folder.url.appendingPathComponent("serve.log").path
+        let serve = try ProcessGroup([binary, "serve", "--config", config, "--job", "tick", "--history-limit", "100"], logFile: log)
+        do {
+            try await waitUntil("a scheduled run exists", timeout: .seconds(60), pollingEvery: .milliseconds(200),
+                                lastSeen: { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }) {
+                if let code = serve.exitCodeIfEnded { throw SchedulerExited(code: code, log: (try? String(contentsOfFile: log, encoding: .utf8)) ?? "") }
+                return try await TestEngine.containers(labelled: "radix-app=\(application)").contains { $0.labels["radix-scheduled-at"] != nil }
+            }
+            let printed = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            #expect(printed.contains("job tick: running the schedules of \(application)/tick (no schedulerPort: no API)"))
+            #expect(await serve.signalAndWait(SIGTERM) == 0)
+        } catch {
+            serve.kill()
+            await TestEngine.removeApplication(application)
+            throw error
+        }
+        await TestEngine.removeApplication(application)
+    }
+
     @Test func twoSchedulersForOneJobRunEachTickOnce() async throws {
         let first = try SchedulerProcess(script: "echo run", cron: Self.cron)
         first.historyLimit = 500

@@ -36,6 +36,31 @@ struct CronConfigTests {
         #expect(try RadixConfigFile.parse(yaml: configYAML(jobs: "- name: plain\n  src: plain\n  schedulerPort: 8000\n")).jobs[0].cron == nil)
     }
 
+    @Test func onlyAJobWithACronInEveryEnvironmentMayLeaveOutItsSchedulerPort() throws {
+        let own = "- name: nightly\n  src: nightly\n  cron:\n    schedules: [\"@daily\"]\n    concurrency: Allow\n"
+        #expect(try RadixConfigFile.parse(yaml: configYAML(jobs: own)).jobs.first?.schedulerPort == nil)
+        let everyEnvironment = """
+            - name: nightly
+              src: nightly
+              environmentConfig:
+                - environment: dev
+                  cron: {schedules: ["@daily"], concurrency: Allow}
+                - environment: prod
+                  cron: {schedules: ["@hourly"], concurrency: Forbid}
+            """
+        #expect(try RadixConfigFile.parse(yaml: configYAML(jobs: everyEnvironment)).jobs.first?.resolved(for: "prod").schedulerPort == nil)
+        let oneEnvironment = """
+            - name: nightly  #!
+              src: nightly
+              environmentConfig:
+                - environment: dev
+                  cron: {schedules: ["@daily"], concurrency: Allow}
+            """
+        let found = problems(in: configYAML(jobs: oneEnvironment))
+        #expect(found.map(\.path) == ["spec.jobs[0].schedulerPort"])
+        #expect(found.first?.message.contains("only a job with a cron in every environment may leave it out") == true)
+    }
+
     static let invalid: [RuleCase] = [
         RuleCase("a schedule is an expression", jobs: """
             - name: nightly
