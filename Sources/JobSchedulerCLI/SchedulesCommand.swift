@@ -42,9 +42,7 @@ extension SchedulesCommand {
         @Argument(help: "The schedule's place in the cron's list, from 0.") var index: Int
 
         func run() async throws {
-            let schedule = try await options.call { try await $0.suspendSchedule(path: .init(scheduleIndex: String(index))).ok.body.json }
-            let output = StandardOutput()
-            if options.json { output.out(JobsOutput.json(schedule)) } else { SchedulesOutput.table([schedule]).forEach(output.out) }
+            try await SchedulesCommand.show(options) { try await $0.suspendSchedule(path: .init(scheduleIndex: String(index))).ok.body.json }
         }
     }
 
@@ -54,10 +52,16 @@ extension SchedulesCommand {
         @Argument(help: "The schedule's place in the cron's list, from 0.") var index: Int
 
         func run() async throws {
-            let schedule = try await options.call { try await $0.resumeSchedule(path: .init(scheduleIndex: String(index))).ok.body.json }
-            let output = StandardOutput()
-            if options.json { output.out(JobsOutput.json(schedule)) } else { SchedulesOutput.table([schedule]).forEach(output.out) }
+            try await SchedulesCommand.show(options) { try await $0.resumeSchedule(path: .init(scheduleIndex: String(index))).ok.body.json }
         }
+    }
+
+    /// Calls the scheduler for one schedule's status, and shows it as a table row (or its JSON).
+    static func show(_ options: SchedulerClientOptions,
+                     _ call: (Client) async throws -> Components.Schemas.ScheduleStatus) async throws {
+        let schedule = try await options.call(call)
+        let output = StandardOutput()
+        if options.json { output.out(JobsOutput.json(schedule)) } else { SchedulesOutput.table([schedule]).forEach(output.out) }
     }
 }
 

@@ -106,6 +106,36 @@ struct ScheduleProcessTests {
         await TestEngine.removeApplication(application)
     }
 
+    @Test func theTerminalClientRunsSuspendsAndResumesASchedule() async throws {
+        let server = try SchedulerProcess(script: "echo run", cron: """
+                  cron:
+                    schedules: ["@yearly"]
+                    concurrency: Forbid
+            """)
+        do {
+            try await server.start()
+            let binary = try #require(JobSchedulerBinary.url()?.path)
+            func client(_ arguments: [String]) async throws -> String {
+                let result = try await ChildProcess.run([binary, "schedules"] + arguments + ["--url", "http://127.0.0.1:\(server.port)"])
+                try #require(result.status == 0, "schedules \(arguments) exited \(result.status): \(result.output)")
+                return result.output
+            }
+            let name = try await client(["run", "0"]).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(name.hasSuffix("-sched000"))
+            try await server.waitFor(name, ["Succeeded"])
+            let suspended = try await client(["suspend", "0"])
+            #expect(suspended.contains("Forbid (suspended)"))
+            let listed = try await client(["list"])
+            #expect(listed.contains("Forbid (suspended)") && listed.contains("Succeeded"), "the run now is the latest run: \(listed)")
+            let resumed = try await client(["resume", "0"])
+            #expect(!resumed.contains("suspended"))
+        } catch {
+            await server.cleanUp()
+            throw error
+        }
+        await server.cleanUp()
+    }
+
     @Test func twoSchedulersForOneJobRunEachTickOnce() async throws {
         let first = try SchedulerProcess(script: "echo run", cron: Self.cron)
         first.historyLimit = 500

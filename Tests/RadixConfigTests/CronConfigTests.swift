@@ -143,10 +143,6 @@ struct CronConfigTests {
 
     @Test(arguments: invalid)
     func eachRuleReportsOneProblemWithPathAndLine(_ rule: RuleCase) throws {
-        let found = problems(in: rule.yaml)
-        try #require(found.count == 1, "expected exactly one problem, got:\n\(found.map(\.description).joined(separator: "\n"))")
-        #expect(found[0].path == rule.path)
-        #expect(found[0].line == line(of: "#!", in: rule.yaml))
-        #expect(found[0].message.contains(rule.message), "message was: \(found[0].message)")
+        try rule.expectOneProblem()
     }
 }

@@ -25,6 +25,20 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { rule }
 }
 
+extension RuleCase {
+    /// The case's YAML gives exactly its one problem: at its path, on the line marked `#!`, saying its message.
+    func expectOneProblem(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let found = problems(in: yaml)
+        try #require(found.count == 1, "expected exactly one problem, got:\n\(found.map(\.description).joined(separator: "\n"))",
+                     sourceLocation: sourceLocation)
+        let problem = found[0]
+        #expect(problem.path == path, sourceLocation: sourceLocation)
+        #expect(problem.line == line(of: "#!", in: yaml), sourceLocation: sourceLocation)
+        #expect(problem.message.contains(message), "message was: \(problem.message)", sourceLocation: sourceLocation)
+        #expect(problem.file == "radixconfig.yaml", sourceLocation: sourceLocation)
+    }
+}
+
 @Suite("Each validation rule reports one problem with path and line")
 struct ValidationRuleTests {
     static let cases: [RuleCase] = metadataCases + jobNameCases + schedulerPortCases + payloadCases
@@ -402,13 +416,7 @@ struct ValidationRuleTests {
 
     @Test(arguments: cases)
     func rule(_ rule: RuleCase) throws {
-        let found = problems(in: rule.yaml)
-        try #require(found.count == 1, "expected exactly one problem, got:\n\(found.map(\.description).joined(separator: "\n"))")
-        let problem = found[0]
-        #expect(problem.path == rule.path)
-        #expect(problem.line == line(of: "#!", in: rule.yaml))
-        #expect(problem.message.contains(rule.message), "message was: \(problem.message)")
-        #expect(problem.file == "radixconfig.yaml")
+        try rule.expectOneProblem()
     }
 
     @Test func descriptionIsCompilerStyle() {
