@@ -103,6 +103,26 @@ struct MemoryScheduleTests {
         try await deployed.running { #expect(Self.runs(deployed).isEmpty) }
     }
 
+    @Test func aRunLeftUnstartedIsStartedOnceByOneOfTwoRestartedSchedulers() async throws {
+        let memory = MemoryScheduler(cron: try Self.cron())
+        // A scheduler made this tick's run and died before starting it.
+        let run = ScheduledRun(index: 0, expression: "* * * * *", tick: memory.clock.now)
+        var launch = try JobLaunchFactory.launch(for: JobRequest(), name: JobNaming.scheduledRunName(for: "work", run: run),
+                                                 configuration: memory.configuration)
+        launch.scheduledRun = run
+        try await memory.runtime.create(launch)
+        let other = memory.restarted()
+        try await memory.running {
+            try await other.running {
+                #expect(memory.runtime.container(launch.name)?.starts == 0, "its maker may still start it")
+                memory.clock.advance(by: 31)
+                try await memory.waitFor(launch.name, .running)
+                try await other.waitFor(launch.name, .running)
+            }
+        }
+        #expect(memory.runtime.container(launch.name)?.starts == 1)
+    }
+
     @Test func twoSchedulersOnOneRuntimeRunEachTickOnce() async throws {
         let first = MemoryScheduler(cron: try Self.cron(["* * * * *", "*/2 * * * *"]))
         let second = first.restarted()  // same runtime and clock, another process

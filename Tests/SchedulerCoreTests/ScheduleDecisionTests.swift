@@ -66,7 +66,7 @@ struct ScheduleDecisionTests {
         #expect(Self.launches(ticked).isEmpty && Self.missed(ticked) == 0)
     }
 
-    @Test func aRunAnotherProcessLeftUnstartedIsStartedOnlyAfterTheGrace() throws {
+    @Test func aRunAnotherProcessLeftUnstartedIsClaimedAfterTheGraceAndStartedOnlyByTheWinner() throws {
         var state = try Self.state()
         let run = ScheduledRun(index: 0, expression: "* * * * *", tick: Self.t0)
         let left = JobObservation(name: "work-20270115080000-sched000", image: "img", created: Self.t0, runState: .created,
@@ -75,6 +75,14 @@ struct ScheduleDecisionTests {
         #expect(!found.actions.contains(.start(name: left.name, attempt: 0)), "its maker may be about to start it")
         #expect(found.actions.contains(.armTimer(at: Self.t0.addingTimeInterval(30))))
         let due = state.tick(now: Self.t0.addingTimeInterval(30))
-        #expect(due.actions.contains(.start(name: left.name, attempt: 0)))
+        #expect(due.actions.contains(.claimStart(name: left.name)))
+        #expect(!due.actions.contains(.start(name: left.name, attempt: 0)), "not before the claim is won")
+        #expect(state.startClaimed(left.name, won: true).actions.contains(.start(name: left.name, attempt: 0)))
+
+        var loser = try Self.state()
+        _ = loser.reconciled([left], ticket: loser.takeTicket(), now: Self.t0.addingTimeInterval(40))
+        let claimed = loser.tick(now: Self.t0.addingTimeInterval(40))
+        #expect(claimed.actions.contains(.claimStart(name: left.name)), "found after its grace: claimed at once")
+        #expect(!loser.startClaimed(left.name, won: false).actions.contains(.start(name: left.name, attempt: 0)))
     }
 }

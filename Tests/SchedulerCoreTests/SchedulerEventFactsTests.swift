@@ -129,6 +129,7 @@ struct SlowInspectionRuntime: JobRuntime {
         try await base.recordBatchStop(name: name, at: time, selector: selector)
     }
     func removeBatchRecord(name: String, selector: JobSelector) async throws { try await base.removeBatchRecord(name: name, selector: selector) }
+    func claimStart(name: String, selector: JobSelector) async throws -> Bool { try await base.claimStart(name: name, selector: selector) }
     func recordSuspension(index: Int, suspended: Bool, selector: JobSelector) async throws {
         try await base.recordSuspension(index: index, suspended: suspended, selector: selector)
     }

@@ -19,6 +19,8 @@ public enum SchedulerAction: Sendable, Hashable {
     case recordBatchOutcome(name: String, jobs: [String])
     /// Make and start the run of a schedule's tick (unless the runtime has it already: then it ran).
     case launchScheduledRun(ScheduledRun)
+    /// Claim the start of a run another process made and left unstarted; the winner of the claim starts it.
+    case claimStart(name: String)
     /// Record a stop of the job, then carry it out (a scheduled run replaced by the next).
     case recordStop(name: String)
     /// Read one job from the runtime; the observation comes back under `ticket`.
@@ -62,6 +64,8 @@ public enum SchedulerReport: Sendable, Equatable {
     case scheduledRunReplaced(name: String, by: ScheduledRun)
     /// A tick's run exists already: another process (or this one before a restart) made it.
     case scheduledRunTakenElsewhere(run: ScheduledRun)
+    /// Another scheduler claimed the start of an orphaned run (and starts it).
+    case startClaimedElsewhere(name: String)
     /// A tick's run could not be made (the engine refused or was unreachable); the tick is missed.
     case scheduledRunFailed(run: ScheduledRun)
     /// The index was rebuilt from the runtime.

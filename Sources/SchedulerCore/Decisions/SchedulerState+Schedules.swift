@@ -172,21 +172,41 @@ extension SchedulerState {
     }
 
     /// A scheduled run this process did not make, found created and not started: its maker starts it
-    /// at once, so it is started here only once `orphanedRunGrace` has passed since its creation.
+    /// at once, so it is claimed here only once `orphanedRunGrace` has passed since its creation, and
+    /// started only if this process wins the claim (another scheduler may have found it too). Returns
+    /// whether the run is such an orphan (then it is not started the usual way).
     mutating func deferOrphanedRun(_ name: String, now: Date) -> Bool {
-        guard let observation = records[name]?.observation, observation.scheduledRun != nil, !startsIssued.contains(name),
-              let created = observation.created else { return false }
-        let due = created.addingTimeInterval(Self.orphanedRunGrace)
-        guard due > now else { orphanedRuns[name] = nil; return false }
-        orphanedRuns[name] = due
+        guard let observation = records[name]?.observation, observation.scheduledRun != nil, observation.runState == .created,
+              !startsIssued.contains(name), let created = observation.created else { return false }
+        if orphanedRuns[name] == nil && !claimingStarts.contains(name) { orphanedRuns[name] = created.addingTimeInterval(Self.orphanedRunGrace) }
         return true
     }
 
-    /// Starts the orphaned runs whose grace has passed.
-    mutating func startOrphanedRuns(now: Date, _ effects: inout SchedulerEffects) {
-        for (name, due) in orphanedRuns where due <= now {
+    /// Claims the orphaned runs whose grace has passed.
+    mutating func claimOrphanedRuns(now: Date, _ effects: inout SchedulerEffects) {
+        for (name, due) in orphanedRuns.sorted(by: { $0.key < $1.key }) where due <= now {
             orphanedRuns[name] = nil
-            startIfAccepted(name, &effects)
+            guard isStartable(name) else { continue }  // started, stopped or gone meanwhile
+            claimingStarts.insert(name)
+            effects.actions.append(.claimStart(name: name))
         }
+    }
+
+    /// The claim to start an orphaned run was decided: the winner starts it.
+    public mutating func startClaimed(_ name: String, won: Bool) -> SchedulerEffects {
+        var effects = SchedulerEffects()
+        claimingStarts.remove(name)
+        if won { startIfAccepted(name, &effects) } else { effects.reports.append(.startClaimedElsewhere(name: name)) }
+        finish(&effects)
+        return effects
+    }
+
+    /// The claim could not be made (the runtime failed): tried again a grace later.
+    public mutating func startClaimFailed(_ name: String, now: Date) -> SchedulerEffects {
+        var effects = SchedulerEffects()
+        claimingStarts.remove(name)
+        if records[name] != nil { orphanedRuns[name] = now.addingTimeInterval(Self.orphanedRunGrace) }
+        finish(&effects)
+        return effects
     }
 }

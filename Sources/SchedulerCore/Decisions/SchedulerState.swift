@@ -93,6 +93,8 @@ public struct SchedulerState: Sendable {
     var launchingRuns: Set<ScheduledRun> = []
     /// Scheduled runs another process made and did not start (yet), with when this one may start them.
     var orphanedRuns: [String: Date] = [:]
+    /// Orphaned runs whose start is being claimed.
+    var claimingStarts: Set<String> = []
     /// Changes of the current input not yet told as notifications.
     var notices = PendingNotices()
     /// Batches being deleted, as they were when the deletion began: told so in their `Delete` (their
@@ -369,7 +371,7 @@ public struct SchedulerState: Sendable {
             askForReconcile(&effects)
         }
         runDueTicks(now: now, &effects)
-        startOrphanedRuns(now: now, &effects)
+        claimOrphanedRuns(now: now, &effects)
         for (name, record) in records {
             if let deadline = record.deadline, deadline <= now { deadlineReached(name, &effects) }
             if let retry = record.startRetry, !retry.awaitingObservation, retry.due <= now {

@@ -244,6 +244,15 @@ public final class JobScheduler: Service, Sendable {
             await removeBatch(name, jobs: jobs)
         case .launchScheduledRun(let run):
             await launch(run)
+        case .claimStart(let name):
+            do {
+                let won = try await runtime.claimStart(name: name, selector: selector)
+                decide { state, _ in ((), state.startClaimed(name, won: won)) }
+            } catch {
+                logger.warning("could not claim the start of a run left unstarted", metadata: ["jobName": "\(name)", "error": "\(error)"])
+                metrics.engineErrors.increment()
+                decide { state, now in ((), state.startClaimFailed(name, now: now)) }
+            }
         case .recordStop(let name):
             do {
                 try await runtime.recordStopRequest(name: name, selector: selector)
@@ -358,6 +367,8 @@ public final class JobScheduler: Service, Sendable {
             metrics.runsReplaced.increment()
         case .scheduledRunTakenElsewhere(let run):
             logger.info("tick already run by another scheduler", metadata: scheduleMetadata(run))
+        case .startClaimedElsewhere(let name):
+            logger.info("another scheduler starts the run left unstarted", metadata: ["jobName": "\(name)"])
         case .scheduledRunFailed(let run):
             logger.error("tick could not be run", metadata: scheduleMetadata(run))
             metrics.ticksMissed.increment()

@@ -287,6 +287,20 @@ public struct DockerJobRuntime: JobRuntime {
         }
     }
 
+    public func claimStart(name: String, selector: JobSelector) async throws -> Bool {
+        do {
+            // Labelled with the job: removed with it.
+            try await client.createVolume(name: name + "-start-claim", labels: [
+                JobLabels.application: selector.applicationName,
+                JobLabels.jobComponent: selector.jobComponent,
+                JobLabels.jobName: name,
+            ])
+            return true
+        } catch DockerEngineError.conflict {
+            return false
+        }
+    }
+
     public func recordSuspension(index: Int, suspended: Bool, selector: JobSelector) async throws {
         let name = JobLabels.suspensionRecordName(for: selector, index: index)
         // Replaced whole (volume labels cannot change): a death in between leaves the config's `suspend`.

@@ -43,6 +43,7 @@ public final class InMemoryJobRuntime: JobRuntime {
         var batches: [String: BatchObservation] = [:]
         var outcomeRecordings = 0
         var suspensions: [Int: Bool] = [:]
+        var startClaims: Set<String> = []
         var subscribers: [UUID: AsyncStream<RuntimeEvent>.Continuation] = [:]
         var followers: [UUID: LogFollower] = [:]
         var connected = true
@@ -244,6 +245,13 @@ public final class InMemoryJobRuntime: JobRuntime {
 
     /// How many batch outcomes were recorded.
     public var outcomeRecordings: Int { state.withLock { $0.outcomeRecordings } }
+
+    public func claimStart(name: String, selector: JobSelector) async throws -> Bool {
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            return state.startClaims.insert(name).inserted
+        }
+    }
 
     public func recordSuspension(index: Int, suspended: Bool, selector: JobSelector) async throws {
         try state.withLock { state in

@@ -197,6 +197,8 @@ public protocol JobRuntime: Sendable {
     /// `observeAll` can answer for them without reading each one (their containers stay the truth: a
     /// job no longer as recorded is read anew). Throws, recording nothing, when a job has not ended.
     func recordBatchOutcome(name: String, jobs: [String], selector: JobSelector) async throws
+    /// Claims durably the start of a job another process made: true for the one claim that wins.
+    func claimStart(name: String, selector: JobSelector) async throws -> Bool
     /// Records durably whether a schedule is suspended (replacing what was recorded, and the config's `suspend`).
     func recordSuspension(index: Int, suspended: Bool, selector: JobSelector) async throws
     /// The schedules' recorded suspensions, by their place in the cron's list.
