@@ -154,12 +154,17 @@ public final class JobScheduler: Service, Sendable {
     /// what a new process does before it serves, so that nothing is answered before the jobs are known.
     public func reconcile() async throws(SchedulerError) {
         let ticket = state.withLock { $0.takeTicket() }
-        let listing: (batches: [BatchObservation], jobs: [JobObservation], suspensions: [Int: Bool])
+        let listing: RuntimeListing
         do {
             listing = try await listRuntime()
         } catch {
             throw Self.schedulerError(from: error)
         }
+        apply(listing, ticket: ticket)
+    }
+
+    /// Feeds a listing of the runtime, read under `ticket`, to the decisions.
+    private func apply(_ listing: RuntimeListing, ticket: UInt64) {
         decide { state, now in
             state.suspensionsFound(listing.suspensions)
             return ((), state.reconciled(listing.jobs, batches: listing.batches, ticket: ticket, now: now))
@@ -168,7 +173,9 @@ public final class JobScheduler: Service, Sendable {
 
     /// The batches, then the jobs: a job whose batch was recorded after the first listing belongs to a
     /// submission of this process (known to the decisions), never to a leftover. And the schedules' suspensions.
-    private func listRuntime() async throws -> (batches: [BatchObservation], jobs: [JobObservation], suspensions: [Int: Bool]) {
+    private typealias RuntimeListing = (batches: [BatchObservation], jobs: [JobObservation], suspensions: [Int: Bool])
+
+    private func listRuntime() async throws -> RuntimeListing {
         let batches = try await runtime.observeBatches(selector: selector)
         let jobs = try await runtime.observeAll(selector: selector)
         let suspensions = configuration.job.cron == nil ? [:] : try await runtime.observeSuspensions(selector: selector)
@@ -281,11 +288,7 @@ public final class JobScheduler: Service, Sendable {
             }
         case .observeAll(let ticket):
             do {
-                let listing = try await listRuntime()
-                decide { state, now in
-                    state.suspensionsFound(listing.suspensions)
-                    return ((), state.reconciled(listing.jobs, batches: listing.batches, ticket: ticket, now: now))
-                }
+                apply(try await listRuntime(), ticket: ticket)
             } catch {
                 logger.warning("reconcile failed; trying again", metadata: ["error": "\(error)"])
                 metrics.engineErrors.increment()
@@ -316,70 +319,6 @@ public final class JobScheduler: Service, Sendable {
         return result
     }
 
-    private func record(_ report: SchedulerReport) {
-        switch report {
-        case .jobChanged(let name, let previous, let status, let observation, let activeJobs):
-            metrics.recordTransition(from: previous, to: status, observation: observation, now: clock.now)
-            metrics.running.record(activeJobs)
-            logger.info("job is \(status.state.rawValue)", metadata: [
-                "jobName": "\(name)", "status": "\(status.state.rawValue)", "previous": "\(previous?.rawValue ?? "-")",
-                "message": "\(status.message ?? "")",
-            ])
-        case .jobForgotten(let name, let reason):
-            switch reason {
-            case .deleted: logger.info("job deleted", metadata: ["jobName": "\(name)"])
-            case .removedFromHistory: logger.info("job removed from history", metadata: ["jobName": "\(name)"])
-            case .containerRemoved: logger.info("job container removed", metadata: ["jobName": "\(name)"])
-            }
-        case .stopRequested(let name):
-            logger.info("job stop requested", metadata: ["jobName": "\(name)"])
-        case .batchCreated(let name, let jobs):
-            logger.info("batch created", metadata: ["batchName": "\(name)", "jobs": "\(jobs)"])
-        case .batchStopRequested(let name):
-            logger.info("batch stop requested", metadata: ["batchName": "\(name)"])
-        case .batchForgotten(let name, let reason):
-            switch reason {
-            case .deleted: logger.info("batch deleted", metadata: ["batchName": "\(name)"])
-            case .removedFromHistory: logger.info("batch removed from history", metadata: ["batchName": "\(name)"])
-            case .containerRemoved: logger.info("batch record removed", metadata: ["batchName": "\(name)"])
-            }
-        case .deadlineReached(let name, let timeLimitSeconds):
-            logger.info("job reached its time limit", metadata: ["jobName": "\(name)", "timeLimitSeconds": "\(timeLimitSeconds)"])
-        case .retryDecided(let name, let attempt):
-            logger.info("job attempt failed; trying again", metadata: [
-                "jobName": "\(name)", "attempt": "\(attempt.index + 1)", "exitCode": "\(attempt.exitCode)", "counted": "\(attempt.counted)",
-            ])
-        case .startRetryScheduled(let name, let attempt, let time):
-            logger.info("job start will be tried again", metadata: ["jobName": "\(name)", "attempt": "\(attempt + 1)", "at": "\(time)"])
-        case .unfinishedSubmissionDiscarded(let name):
-            logger.info("removing a submission that never completed", metadata: ["jobName": "\(name)"])
-        case .scheduledRunCaughtUp(let run):
-            logger.info("running a tick missed while no scheduler ran", metadata: scheduleMetadata(run))
-        case .scheduledTicksMissed(let index, let count):
-            logger.warning("schedule ticks missed", metadata: ["schedule": "\(index)", "count": "\(count)"])
-            metrics.ticksMissed.increment(by: count)
-        case .scheduledRunSkipped(let run, let running):
-            logger.info("tick skipped: scheduled runs have not ended (concurrency Forbid)",
-                        metadata: scheduleMetadata(run).merging(["running": "\(running.joined(separator: ","))"]) { $1 })
-            metrics.ticksSkipped.increment()
-        case .scheduledRunReplaced(let name, let run):
-            logger.info("stopping a scheduled run for the next (concurrency Replace)", metadata: scheduleMetadata(run).merging(["jobName": "\(name)"]) { $1 })
-            metrics.runsReplaced.increment()
-        case .scheduledRunTakenElsewhere(let run):
-            logger.info("tick already run by another scheduler", metadata: scheduleMetadata(run))
-        case .startClaimedElsewhere(let name):
-            logger.info("another scheduler starts the run left unstarted", metadata: ["jobName": "\(name)"])
-        case .scheduledRunFailed(let run):
-            logger.error("tick could not be run", metadata: scheduleMetadata(run))
-            metrics.ticksMissed.increment()
-        case .reconciled(let jobs):
-            logger.info("reconciled with the engine", metadata: ["jobs": "\(jobs)"])
-        case .engineLost(let reason):
-            logger.error("lost the engine's events; reconnecting", metadata: ["error": "\(reason)"])
-            metrics.engineErrors.increment()
-        }
-    }
-
     // MARK: - Errors
 
     static func schedulerError(from error: any Error, creating launch: JobLaunch? = nil) -> SchedulerError {
@@ -393,81 +332,5 @@ public final class JobScheduler: Service, Sendable {
         default:
             return .engineUnavailable(error.description)
         }
-    }
-}
-
-// MARK: - Schedules
-
-extension JobScheduler {
-    /// Suspends or resumes schedule `index`, durably (it outlives restarts and overrides the cron's `suspend`).
-    public func setSchedule(_ index: Int, suspended: Bool) async throws(SchedulerError) -> ScheduleStatus {
-        let now = clock.now
-        _ = try state.withLock { state throws(SchedulerError) in try state.scheduleStatus(index, now: now) }
-        do {
-            try await runtime.recordSuspension(index: index, suspended: suspended, selector: selector)
-        } catch {
-            throw Self.schedulerError(from: error)
-        }
-        guard let status = decide({ state, now in state.suspensionRecorded(index, suspended: suspended, now: now) }) else {
-            throw .scheduleNotFound(index)
-        }
-        return status
-    }
-
-    /// Runs schedule `index` now, outside its ticks (whatever its concurrency and suspension, as
-    /// asked): a run for this second, which only one request (or tick) gets.
-    public func runSchedule(_ index: Int) async throws(SchedulerError) -> JobStatus {
-        let run = try state.withLock { state throws(SchedulerError) in try state.runNow(index, now: clock.now) }
-        let name = JobNaming.scheduledRunName(for: configuration.job.name, run: run)
-        let taken = SchedulerError.conflict("schedule \(index) has a run for \(run.tick.formatted(.iso8601)) already; ask again in a second")
-        var launch = try JobLaunchFactory.launch(for: JobRequest(), name: name, configuration: configuration)
-        launch.scheduledRun = run
-        guard state.withLock({ $0.beginSubmission(name) }) else { throw taken }
-        do {
-            try await runtime.create(launch)
-        } catch {
-            state.withLock { $0.submissionFailed(name) }
-            if case DockerEngineError.conflict = error { throw taken }
-            throw Self.schedulerError(from: error, creating: launch)
-        }
-        let observation = JobObservation(accepted: launch, at: clock.now)
-        return decide { state, now in state.submissionCreated(observation, now: now) }
-    }
-
-    /// Makes and starts a tick's run under its schedule-and-tick name: the engine refuses a second
-    /// container of that name, so a tick runs once whichever process (or restart) gets there first.
-    func launch(_ run: ScheduledRun) async {
-        let name = JobNaming.scheduledRunName(for: configuration.job.name, run: run)
-        var launch: JobLaunch
-        do {
-            launch = try JobLaunchFactory.launch(for: JobRequest(), name: name, configuration: configuration)
-        } catch {
-            logger.error("tick's job is not valid", metadata: scheduleMetadata(run).merging(["error": "\(error)"]) { $1 })
-            decide { state, _ in ((), state.scheduledRunNotCreated(run, name: name, takenElsewhere: false)) }
-            return
-        }
-        launch.scheduledRun = run
-        guard state.withLock({ $0.beginSubmission(name) }) else {
-            decide { state, _ in ((), state.scheduledRunNotCreated(run, name: name, takenElsewhere: true)) }
-            return
-        }
-        do {
-            try await runtime.create(launch)
-        } catch {
-            let taken = if case DockerEngineError.conflict = error { true } else { false }
-            if !taken {
-                logger.error("tick's job could not be created", metadata: scheduleMetadata(run).merging(["error": "\(error)"]) { $1 })
-                metrics.engineErrors.increment()
-            }
-            decide { state, _ in ((), state.scheduledRunNotCreated(run, name: name, takenElsewhere: taken)) }
-            return
-        }
-        metrics.ticksRun.increment()
-        let observation = JobObservation(accepted: launch, at: clock.now)
-        decide { state, now in ((), state.scheduledRunCreated(observation, now: now)) }
-    }
-
-    func scheduleMetadata(_ run: ScheduledRun) -> Logger.Metadata {
-        ["schedule": "\(run.index)", "expression": "\(run.expression)", "tick": "\(run.tick)"]
     }
 }
