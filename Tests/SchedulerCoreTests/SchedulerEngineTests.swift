@@ -93,7 +93,7 @@ struct SchedulerEngineTests {
         try await withScheduler(script: "sleep 60", timeLimitSeconds: 60) { harness in
             let job = try await harness.scheduler.submit(JobRequest(timeLimitSeconds: 2))
             try await harness.waitFor(job.name, [.running])
-            let done = try await harness.waitFor(job.name, [.succeeded, .failed], timeout: .seconds(15))
+            let done = try await harness.waitFor(job.name, [.succeeded, .failed], timeout: .seconds(45))
             #expect(done.state == .failed)
             #expect(done.podStatuses.first?.reason == JobStatusDerivation.deadlineExceeded)
             // Killed (SIGKILL), not ended by itself: its own 60 s would have ended with exit 0.
