@@ -6,6 +6,13 @@ extension JobsAPI {
     func getSchedules(_ input: Operations.GetSchedules.Input) async throws -> Operations.GetSchedules.Output {
         .ok(.init(body: .json(scheduler.schedules().map(Components.Schemas.ScheduleStatus.init))))
     }
+
+    func getRunSummary(_ input: Operations.GetRunSummary.Input) async throws -> Operations.GetRunSummary.Output {
+        let summary = scheduler.runSummary()
+        return .ok(.init(body: .json(.init(successCount: Int64(summary.successCount), failureCount: Int64(summary.failureCount),
+                                           stoppedCount: Int64(summary.stoppedCount), lastSuccessAt: summary.lastSuccessAt,
+                                           lastFailureAt: summary.lastFailureAt))))
+    }
 }
 
 extension Components.Schemas.ScheduleStatus {

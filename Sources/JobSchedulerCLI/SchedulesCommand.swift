@@ -6,8 +6,8 @@ import JobSchedulerClient
 struct SchedulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedules",
-        abstract: "Show, run now, suspend and resume the cron schedules of a running scheduler.",
-        subcommands: [List.self, Run.self, Suspend.self, Resume.self]
+        abstract: "Show, run now, suspend and resume the cron schedules of a running scheduler, and count its runs.",
+        subcommands: [List.self, Summary.self, Run.self, Suspend.self, Resume.self]
     )
 }
 
@@ -20,6 +20,20 @@ extension SchedulesCommand {
             let schedules = try await options.call { try await $0.getSchedules().ok.body.json }
             let output = StandardOutput()
             if options.json { output.out(JobsOutput.json(schedules)) } else { SchedulesOutput.table(schedules).forEach(output.out) }
+        }
+    }
+}
+
+extension SchedulesCommand {
+    struct Summary: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Count every run of the job ever made by how it ended (those removed from the history too).")
+        @OptionGroup var options: SchedulerClientOptions
+
+        func run() async throws {
+            let summary = try await options.call { try await $0.getRunSummary().ok.body.json }
+            let output = StandardOutput()
+            if options.json { output.out(JobsOutput.json(summary)) } else { SchedulesOutput.table(summary).forEach(output.out) }
         }
     }
 }
@@ -75,5 +89,13 @@ enum SchedulesOutput {
              schedule.lastRun?.status.rawValue ?? "-"]
         }
         return JobsOutput.align([header] + rows)
+    }
+
+    static func table(_ summary: Components.Schemas.RunSummary) -> [String] {
+        JobsOutput.align([
+            ["SUCCEEDED", "FAILED", "STOPPED", "LAST SUCCESS", "LAST FAILURE"],
+            [String(summary.successCount), String(summary.failureCount), String(summary.stoppedCount),
+             JobsOutput.time(summary.lastSuccessAt), JobsOutput.time(summary.lastFailureAt)],
+        ])
     }
 }

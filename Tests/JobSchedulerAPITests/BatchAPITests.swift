@@ -162,7 +162,11 @@ struct EngineBatchTests {
             try await client.request(.delete, "/api/v1/batches/\(name)").object()
             let containers = try await TestEngine.client.listContainers(all: true, labels: ["radix-app=\(application)"])
             #expect(containers.isEmpty)
-            #expect(try await TestEngine.client.listVolumes(labels: ["radix-app=\(application)"]).isEmpty)
+            // Only the tally of removed runs is left, counting the batch's three.
+            let left = try await TestEngine.client.listVolumes(labels: ["radix-app=\(application)"])
+            #expect(left.map(\.name) == ["\(application)-work-run-tally-1"])
+            let summary = try await client.request(.get, "/api/v1/schedules/summary").object()
+            #expect(summary["successCount"] as? Int == 2 && summary["failureCount"] as? Int == 1, "\(summary)")
         }
     }
 
@@ -207,9 +211,13 @@ struct EngineBatchTests {
                 return !containers.contains { $0.contains(first) } && containers.filter { $0.contains(second) }.count == 2
             }
             // The kept batch's record and, once made, its outcome; nothing of the older one.
-            try await waitUntil("only the kept batch's record and outcome are left") {
-                try await TestEngine.client.listVolumes(labels: labels).map(\.name).sorted() == [second + "-batch", second + "-batch-outcome"]
+            try await waitUntil("only the kept batch's record and outcome are left, and the tally of removed runs") {
+                try await TestEngine.client.listVolumes(labels: labels).map(\.name).filter { !$0.contains("-run-tally-") }.sorted()
+                    == [second + "-batch", second + "-batch-outcome"]
             }
+            // The removed batch's jobs stay counted.
+            let summary = try await client.request(.get, "/api/v1/schedules/summary").object()
+            #expect(summary["successCount"] as? Int == 5 && summary["failureCount"] as? Int == 0, "\(summary)")
             #expect(try await client.request(.get, "/api/v1/batches").array().compactMap { $0["name"] as? String } == [second])
             #expect(try await client.request(.get, "/api/v1/jobs").array().compactMap { $0["name"] as? String } == [single])
         }

@@ -69,6 +69,48 @@ struct ScheduleProcessTests {
         await server.cleanUp()
     }
 
+    /// The runs' summary counts the runs dropped from the history and deleted, and a SIGKILL changes nothing of it.
+    @Test func theRunSummaryCountsEveryRunAcrossAKill() async throws {
+        let server = try SchedulerProcess()
+        server.historyLimit = 1
+        do {
+            try await server.start()
+            for code in ["0", "3", "0", "3", "0"] {
+                let name = try await server.submit(variables: ["CODE": code])
+                try await server.waitFor(name, code == "0" ? ["Succeeded"] : ["Failed"])
+            }
+            let running = try await server.submit(variables: ["SLEEP": "60"])
+            try await server.waitFor(running, ["Running"])
+            #expect(try await server.request("DELETE", "/jobs/\(running)").status == 200)
+            var left: [String] = []
+            try await waitUntil("only the latest succeeded and failed runs are left", lastSeen: { "\(left)\n\(server.log)" }) {
+                left = try await TestEngine.containers(labelled: "radix-app=\(server.application)").flatMap(\.names)
+                return left.count == 2
+            }
+            func summary() async throws -> [String: Any] {
+                try #require(try await server.request("GET", "/schedules/summary").body as? [String: Any])
+            }
+            let before = try await summary()
+            #expect(before["successCount"] as? Int == 3 && before["failureCount"] as? Int == 2 && before["stoppedCount"] as? Int == 1, "\(before)")
+            #expect(before["lastSuccessAt"] is String && before["lastFailureAt"] is String, "\(before)")
+            await server.crash()
+            try await server.start()
+            #expect(NSDictionary(dictionary: try await summary()) == NSDictionary(dictionary: before))
+
+            let binary = try #require(JobSchedulerBinary.url()?.path)
+            let shown = try await ChildProcess.run([binary, "schedules", "summary", "--url", "http://127.0.0.1:\(server.port)"])
+            #expect(shown.status == 0)
+            let lines = shown.output.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            #expect(lines.count == 2 && lines.first?.first == "SUCCEEDED", "\(shown.output)")
+            #expect(lines.last?.prefix(3) == ["3", "2", "1"], "\(shown.output)")
+            #expect(lines.last?.dropFirst(3).first == before["lastSuccessAt"] as? String, "\(shown.output)")
+        } catch {
+            await server.cleanUp()
+            throw error
+        }
+        await server.cleanUp()
+    }
+
     @Test func aJobWithoutSchedulerPortRunsItsScheduleWithoutAnAPI() async throws {
         let application = "cron-\(UUID().uuidString.prefix(8).lowercased())"
         let folder = try TemporaryFolder()

@@ -82,7 +82,7 @@ struct BatchDecisionTests {
         #expect(status?.ended == Self.t0.addingTimeInterval(5))
         #expect(status?.jobStatuses.allSatisfy { $0.batchId == "mine" } == true)
         #expect(state.jobsNewestFirst().isEmpty, "a batch's jobs are not listed among single jobs")
-        #expect(throws: SchedulerError.badRequest("job b-j0 belongs to batch b: delete the batch")) { try state.checkDeletable("b-j0") }
+        #expect(throws: SchedulerError.badRequest("job b-j0 belongs to batch b: delete the batch")) { _ = try state.beginDeletion("b-j0") }
     }
 
     @Test func radixconfigsRulesDecideABatchsStatusFirstMatchWinning() {
@@ -137,7 +137,7 @@ struct BatchDecisionTests {
         let stopAt = Self.t0.addingTimeInterval(10)
         let (status, effects) = try self.state.batchStopRecorded("old", at: stopAt, now: stopAt)
         #expect(status.state == .completed && status.ended == stopAt)
-        #expect(Self.work(effects).contains(.removeBatch(name: "done", jobs: ["done-j0"])))
+        #expect(SchedulerStateTests.workWithFoldsRecorded(effects, in: &self.state).contains(.removeBatch(name: "done", jobs: ["done-j0"])))
         #expect(self.state.batchesNewestFirst().map(\.name) == ["old"])
     }
 

@@ -143,6 +143,10 @@ struct SlowInspectionRuntime: JobRuntime {
     func stop(name: String, gracePeriod: Duration) async throws { try await base.stop(name: name, gracePeriod: gracePeriod) }
     func kill(name: String) async throws { try await base.kill(name: name) }
     func remove(name: String, selector: JobSelector) async throws { try await base.remove(name: name, selector: selector) }
+    func foldRuns(_ runs: [RunOutcome], at time: Date, selector: JobSelector) async throws -> RunTally {
+        try await base.foldRuns(runs, at: time, selector: selector)
+    }
+    func observeRunTally(selector: JobSelector) async throws -> RunTally? { try await base.observeRunTally(selector: selector) }
     func events(selector: JobSelector) -> any AsyncSequence<RuntimeEvent, Never> & Sendable { base.events(selector: selector) }
     func logs(name: String, options: JobLogOptions) async throws -> any AsyncSequence<JobLogChunk, any Error> & Sendable {
         try await base.logs(name: name, options: options)

@@ -29,6 +29,18 @@ struct SchedulerStateTests {
         effects.actions.filter { if case .armTimer = $0 { false } else { true } }
     }
 
+    /// The work, with each fold of runs into the tally recorded as the runtime would: what waited for
+    /// it (the runs' removals) follows it.
+    static func workWithFoldsRecorded(_ effects: SchedulerEffects, in state: inout SchedulerState, at time: Date = t0) -> [SchedulerAction] {
+        var done: [SchedulerAction] = []
+        for action in work(effects) {
+            done.append(action)
+            guard case .foldRuns(let id, let runs) = action else { continue }
+            done += workWithFoldsRecorded(state.runsFolded(id: id, tally: state.runTally.folding(runs, at: time)), in: &state, at: time)
+        }
+        return done
+    }
+
     static func timer(_ effects: SchedulerEffects) -> [Date?] {
         effects.actions.compactMap { if case .armTimer(let at) = $0 { at } else { nil } }
     }
@@ -273,11 +285,33 @@ struct SchedulerStateTests {
             let name = "j\(index)"
             _ = submit(name)
             let ended = Self.job(name, .exited, created: Self.t0, finished: Double(index + 1), exit: exit)
-            removed += Self.work(state.observed(name, ended, ticket: state.takeTicket(), now: Self.t0))
+            removed += Self.workWithFoldsRecorded(state.observed(name, ended, ticket: state.takeTicket(), now: Self.t0), in: &state)
         }
         _ = submit("running")
         #expect(Set(state.jobsNewestFirst().map(\.name)) == ["j2", "j3", "j4", "j5", "running"])
         #expect(removed.filter { if case .remove = $0 { true } else { false } } == [.remove(name: "j0"), .remove(name: "j1")])
+        // Each removed run was counted in the tally before its removal was asked for.
+        let folds = removed.compactMap { if case .foldRuns(_, let runs) = $0 { runs.map(\.name) } else { nil } }
+        #expect(folds == [["j0"], ["j1"]])
+        #expect(removed.firstIndex(of: .remove(name: "j0"))! > removed.firstIndex { if case .foldRuns = $0 { true } else { false } }!)
+        #expect(state.runSummary() == RunSummary(successCount: 3, failureCount: 3, lastSuccessAt: Self.t0.addingTimeInterval(5),
+                                                 lastFailureAt: Self.t0.addingTimeInterval(6)))
+    }
+
+    /// A job killed by its deletion ends as failed on the way out: it must not push the oldest failed job
+    /// out of the history (it goes itself), and it counts as stopped.
+    @Test mutating func aJobBeingDeletedPushesNoOtherOutOfTheHistory() throws {
+        for (index, name) in ["f0", "f1"].enumerated() {
+            _ = submit(name)
+            _ = state.observed(name, Self.job(name, .exited, finished: Double(index + 1), exit: 1), ticket: state.takeTicket(), now: Self.t0)
+        }
+        _ = submit("doomed")
+        _ = state.observed("doomed", Self.job("doomed", .running), ticket: state.takeTicket(), now: Self.t0)
+        #expect(try state.beginDeletion("doomed") == RunOutcome(name: "doomed", result: .stopped, ended: nil))
+        let killed = state.observed("doomed", Self.job("doomed", .exited, finished: 5, exit: 137), ticket: state.takeTicket(), now: Self.t0)
+        #expect(Self.work(killed).isEmpty, "nothing removed: \(Self.work(killed))")
+        _ = state.deleted("doomed")
+        #expect(Set(state.jobsNewestFirst().map(\.name)) == ["f0", "f1"])
     }
 
     // MARK: - Restarts and reconnects

@@ -13,6 +13,8 @@ public enum SchedulerAction: Sendable, Hashable {
     case recordAttempt(name: String, attempt: JobAttempt)
     /// Remove the job and everything recorded for it.
     case remove(name: String)
+    /// Count runs in the runtime's tally of removed runs (`RunTally`), before their removal.
+    case foldRuns(id: UInt64, runs: [RunOutcome])
     /// Remove a batch: its record first, then its jobs.
     case removeBatch(name: String, jobs: [String])
     /// Record the final facts of an ended batch's jobs (so a reconcile need not read each job).

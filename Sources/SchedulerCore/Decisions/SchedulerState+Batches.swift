@@ -156,6 +156,12 @@ extension SchedulerState {
         return effects
     }
 
+    /// The batch's deletion failed before its record was removed: it stays as it was.
+    public mutating func batchDeletionFailed(_ name: String) {
+        batchesBeingDeleted.remove(name)
+        deletingBatches[name] = nil
+    }
+
     public mutating func batchDeleted(_ name: String) -> SchedulerEffects {
         var effects = SchedulerEffects()
         _ = forgetBatch(name, .deleted, &effects)

@@ -206,21 +206,26 @@ extension SchedulerState {
     mutating func enforceHistoryLimit(_ effects: inout SchedulerEffects) {
         let check = historyToCheck
         historyToCheck = HistoryCheck()
+        // The runs removed are counted in the runtime's tally first: their removals follow.
+        var runs: [RunOutcome] = [], removals: [SchedulerAction] = []
         if check.jobs {
-            let singles = records.values.filter { $0.observation.batchName == nil }.map(\.status)
+            let singles = records.values.filter { $0.observation.batchName == nil && !jobsBeingDeleted.contains($0.status.name) }.map(\.status)
             for name in HistoryRetention.jobsToRemove(from: singles, limit: historyLimit) {
+                if let status = records[name]?.status { runs.append(RunOutcome(of: status)) }
                 forget(name, .removedFromHistory, &effects)
                 // Should the removal fail, the job is still in the runtime: the next reconcile removes it again.
-                effects.actions.append(.remove(name: name))
+                removals.append(.remove(name: name))
             }
         }
         if check.batches {
             let ended = batches.keys.filter(batchHasEnded).compactMap(batchStatus(of:))
             for name in HistoryRetention.batchesToRemove(from: ended, limit: historyLimit) {
+                runs += (jobsOfBatch[name] ?? []).sorted().compactMap { records[$0].map { RunOutcome(of: $0.status) } }
                 let jobs = forgetBatch(name, .removedFromHistory, &effects)
-                effects.actions.append(.removeBatch(name: name, jobs: jobs))
+                removals.append(.removeBatch(name: name, jobs: jobs))
             }
         }
+        removeAfterFolding(runs, then: removals, &effects)
     }
 
     mutating func forget(_ name: String, _ reason: SchedulerReport.ForgetReason, _ effects: inout SchedulerEffects) {

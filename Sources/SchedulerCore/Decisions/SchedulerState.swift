@@ -64,6 +64,9 @@ public struct SchedulerState: Sendable {
     var outcomesRecording: Set<String> = []
     /// How many times each batch's outcome failed to be recorded in this process.
     var outcomeFailures: [String: Int] = [:]
+    /// Jobs whose deletion through the API is under way: killed on the way, they must not push an
+    /// older job out of the history.
+    var jobsBeingDeleted: Set<String> = []
     /// Batches whose deletion through the API is under way.
     var batchesBeingDeleted: Set<String> = []
     /// Which history groups to trim when the input's effects are complete.
@@ -100,6 +103,12 @@ public struct SchedulerState: Sendable {
     /// Batches being deleted, as they were when the deletion began: told so in their `Delete` (their
     /// jobs go away one by one before the batch is forgotten).
     var deletingBatches: [String: BatchStatus] = [:]
+    /// The runtime's newest tally of the runs removed, and the folds into it under way (by ID), whose
+    /// removals wait for them.
+    var runTally = RunTally()
+    var foldsInFlight: [UInt64: PendingFold] = [:]
+    var namesBeingFolded: Set<String> = []
+    var nextFoldID: UInt64 = 0
 
     enum Ending: Sendable, Equatable { case stop, kill }
     enum RetryProgress: Sendable, Equatable { case recording(attempt: Int), started(attempt: Int) }
@@ -191,18 +200,27 @@ public struct SchedulerState: Sendable {
         records.values.filter { !$0.status.state.isTerminal }.map(\.status.name).sorted()
     }
 
-    /// Checks that a job can be deleted; the runtime then removes it, and `deleted` forgets it.
-    public func checkDeletable(_ name: String) throws(SchedulerError) {
+    /// Begins a job's deletion, and tells how it counts in the runs' summary: the runtime then folds
+    /// it into its tally and removes it, and `deleted` forgets it (or `deletionFailed` keeps it).
+    public mutating func beginDeletion(_ name: String) throws(SchedulerError) -> RunOutcome {
         guard let record = records[name] else { throw .jobNotFound(name) }
         // A batch is kept or removed whole.
         if let batch = record.observation.batchName { throw .badRequest("job \(name) belongs to batch \(batch): delete the batch") }
+        jobsBeingDeleted.insert(name)
+        return RunOutcome(of: record.status)
     }
 
     public mutating func deleted(_ name: String) -> SchedulerEffects {
         var effects = SchedulerEffects()
+        jobsBeingDeleted.remove(name)
         if records[name] != nil { forget(name, .deleted, &effects) } else { forgotten.insert(name) }
         finish(&effects)
         return effects
+    }
+
+    /// The deletion failed: the job stays (and counts in the history again).
+    public mutating func deletionFailed(_ name: String) {
+        jobsBeingDeleted.remove(name)
     }
 
     // MARK: - Runtime
@@ -216,9 +234,10 @@ public struct SchedulerState: Sendable {
     /// Every job the runtime has, read under `ticket`: rebuilds the index, and carries out what a
     /// previous process left undone (starts accepted jobs, removes half-made submissions, resumes
     /// stops, enforces deadlines and the history).
-    public mutating func reconciled(_ observations: [JobObservation], batches found: [BatchObservation] = [], ticket: UInt64,
-                                    now: Date) -> SchedulerEffects {
+    public mutating func reconciled(_ observations: [JobObservation], batches found: [BatchObservation] = [], tally: RunTally? = nil,
+                                    ticket: UInt64, now: Date) -> SchedulerEffects {
         var effects = SchedulerEffects()
+        runTallyFound(tally)
         reconcileBatches(found, ticket: ticket, &effects)
         let seen = Set(observations.map(\.name))
         for (name, record) in records where !seen.contains(name) && !launching.contains(name) && record.ticket < ticket {
@@ -226,6 +245,12 @@ public struct SchedulerState: Sendable {
         }
         for observation in observations {
             let name = observation.name
+            if observation.batchName == nil, records[name] == nil, isFolded(name) {
+                // Counted in the tally before its removal, which a death cut short (a batch's jobs go
+                // with their batch, whose record the history still removes).
+                if runTally.hasFolded(name) { effects.actions.append(.remove(name: name)) }
+                continue
+            }
             if let batch = observation.batchName, batches[batch] == nil, !launchingBatches.contains(batch) {
                 // A job of a batch whose submission never completed (or whose deletion did not finish).
                 effects.actions.append(.remove(name: name))
@@ -372,6 +397,7 @@ public struct SchedulerState: Sendable {
         }
         runDueTicks(now: now, &effects)
         claimOrphanedRuns(now: now, &effects)
+        retryDueFolds(now: now, &effects)
         for (name, record) in records {
             if let deadline = record.deadline, deadline <= now { deadlineReached(name, &effects) }
             if let retry = record.startRetry, !retry.awaitingObservation, retry.due <= now {
@@ -387,7 +413,7 @@ public struct SchedulerState: Sendable {
     /// orphaned run's start.
     public var nextWakeUp: Date? {
         var earliest = reconcileRetry
-        for date in schedules.compactMap(\.nextTick) + orphanedRuns.values where earliest == nil || date < earliest! { earliest = date }
+        for date in schedules.compactMap(\.nextTick) + orphanedRuns.values + [nextFoldRetry].compactMap({ $0 }) where earliest == nil || date < earliest! { earliest = date }
         for record in records.values {
             for date in [record.deadline, record.startRetry.flatMap { $0.awaitingObservation ? nil : $0.due }] {
                 if let date, earliest == nil || date < earliest! { earliest = date }

@@ -117,10 +117,19 @@ extension JobScheduler {
 
     /// Removes a batch: its record, then every job (killed if running) with its payload.
     public func deleteBatch(named name: String) async throws(SchedulerError) {
-        let jobs = try state.withLock { (state: inout SchedulerState) throws(SchedulerError) in try state.checkBatchDeletable(name) }
+        let (jobs, runs) = try state.withLock { (state: inout SchedulerState) throws(SchedulerError) in
+            let jobs = try state.checkBatchDeletable(name)
+            return (jobs, state.runOutcomes(of: jobs))
+        }
         do {
+            // Counted before anything is removed.
+            if !runs.isEmpty {
+                let tally = try await runtime.foldRuns(runs, at: clock.now, selector: selector)
+                state.withLock { $0.runTallyFound(tally) }
+            }
             try await runtime.removeBatchRecord(name: name, selector: selector)
         } catch {
+            state.withLock { $0.batchDeletionFailed(name) }
             throw Self.schedulerError(from: error)
         }
         // Without its record, whatever of the batch is left is removed by the next reconcile.

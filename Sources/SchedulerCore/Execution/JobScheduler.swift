@@ -48,6 +48,11 @@ public final class JobScheduler: Service, Sendable {
 
     // MARK: - Reading
 
+    /// Every run of the job definition ever made, counted by how it ended.
+    public func runSummary() -> RunSummary {
+        state.withLock { $0.runSummary() }
+    }
+
     /// Every job, newest first.
     public func jobs() -> [JobStatus] {
         state.withLock { $0.jobsNewestFirst() }
@@ -139,12 +144,17 @@ public final class JobScheduler: Service, Sendable {
         return stopped
     }
 
-    /// Removes a job: kills it if it runs, and removes its container and payload.
+    /// Removes a job: kills it if it runs, and removes its container and payload, once it is counted
+    /// in the runs' tally (should the removal fail then, it stays, counted once, until asked again or
+    /// removed by the next process's reconcile).
     public func delete(named name: String) async throws(SchedulerError) {
-        try state.withLock { state throws(SchedulerError) in try state.checkDeletable(name) }
+        let run = try state.withLock { state throws(SchedulerError) in try state.beginDeletion(name) }
         do {
+            let tally = try await runtime.foldRuns([run], at: clock.now, selector: selector)
+            state.withLock { $0.runTallyFound(tally) }
             try await runtime.remove(name: name, selector: selector)
         } catch {
+            state.withLock { $0.deletionFailed(name) }
             throw Self.schedulerError(from: error)
         }
         decide { state, _ in ((), state.deleted(name)) }
@@ -167,19 +177,22 @@ public final class JobScheduler: Service, Sendable {
     private func apply(_ listing: RuntimeListing, ticket: UInt64) {
         decide { state, now in
             state.suspensionsFound(listing.suspensions)
-            return ((), state.reconciled(listing.jobs, batches: listing.batches, ticket: ticket, now: now))
+            return ((), state.reconciled(listing.jobs, batches: listing.batches, tally: listing.tally, ticket: ticket, now: now))
         }
     }
 
-    /// The batches, then the jobs: a job whose batch was recorded after the first listing belongs to a
-    /// submission of this process (known to the decisions), never to a leftover. And the schedules' suspensions.
-    private typealias RuntimeListing = (batches: [BatchObservation], jobs: [JobObservation], suspensions: [Int: Bool])
+    /// The tally of removed runs, the batches, then the jobs: a job whose batch was recorded after the
+    /// first listing belongs to a submission of this process (known to the decisions), never to a
+    /// leftover; a job folded into the tally before its removal is never counted as a live one. And
+    /// the schedules' suspensions.
+    private typealias RuntimeListing = (tally: RunTally?, batches: [BatchObservation], jobs: [JobObservation], suspensions: [Int: Bool])
 
     private func listRuntime() async throws -> RuntimeListing {
+        let tally = try await runtime.observeRunTally(selector: selector)
         let batches = try await runtime.observeBatches(selector: selector)
         let jobs = try await runtime.observeAll(selector: selector)
         let suspensions = configuration.job.cron == nil ? [:] : try await runtime.observeSuspensions(selector: selector)
-        return (batches, jobs, suspensions)
+        return (tally, batches, jobs, suspensions)
     }
 
     // MARK: - Running
@@ -246,6 +259,15 @@ public final class JobScheduler: Service, Sendable {
             } catch {
                 // Still in the runtime: the next reconcile sees it and decides again.
                 logger.warning("could not remove job", metadata: ["jobName": "\(name)", "error": "\(error)"])
+            }
+        case .foldRuns(let id, let runs):
+            do {
+                let tally = try await runtime.foldRuns(runs, at: clock.now, selector: selector)
+                decide { state, _ in ((), state.runsFolded(id: id, tally: tally)) }
+            } catch {
+                logger.warning("could not count removed runs; their removal waits", metadata: ["jobs": "\(runs.count)", "error": "\(error)"])
+                metrics.engineErrors.increment()
+                decide { state, now in ((), state.runFoldFailed(id: id, now: now)) }
             }
         case .removeBatch(let name, let jobs):
             await removeBatch(name, jobs: jobs)

@@ -301,6 +301,42 @@ public struct DockerJobRuntime: JobRuntime {
         }
     }
 
+    public func foldRuns(_ runs: [RunOutcome], at time: Date, selector: JobSelector) async throws -> RunTally {
+        // Volume labels cannot change: each fold records the next tally under the next number, then
+        // removes the older ones. Another process recording the same number first is a conflict: read
+        // its tally and fold onto that.
+        for _ in 0..<Self.tallyAttempts {
+            let recorded = try await runTallies(selector: selector)
+            let next = (recorded.last?.tally ?? RunTally()).folding(runs, at: time)
+            do {
+                try await client.createVolume(name: JobLabels.runTallyRecordName(for: selector, sequence: next.sequence),
+                                              labels: try JobLabels.labels(for: next, selector: selector))
+            } catch DockerEngineError.conflict {
+                continue
+            }
+            for older in recorded {
+                do {
+                    try await client.removeVolume(name: older.volume, force: true)
+                } catch DockerEngineError.notFound {}
+            }
+            return next
+        }
+        throw DockerEngineError.conflict(message: "the tally of removed runs kept changing under \(Self.tallyAttempts) folds")
+    }
+
+    /// How many times a fold is tried against other processes' folds.
+    static let tallyAttempts = 8
+
+    public func observeRunTally(selector: JobSelector) async throws -> RunTally? {
+        try await runTallies(selector: selector).last?.tally
+    }
+
+    /// The recorded tallies, oldest first.
+    private func runTallies(selector: JobSelector) async throws -> [(volume: String, tally: RunTally)] {
+        let volumes = try await client.listVolumes(labels: JobLabels.filters(for: selector) + [JobLabels.runTally])
+        return JobLabels.runTallies(in: volumes).sorted { $0.tally.sequence < $1.tally.sequence }
+    }
+
     public func recordSuspension(index: Int, suspended: Bool, selector: JobSelector) async throws {
         let name = JobLabels.suspensionRecordName(for: selector, index: index)
         // Replaced whole (volume labels cannot change): a death in between leaves the config's `suspend`.

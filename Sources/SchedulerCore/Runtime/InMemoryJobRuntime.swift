@@ -9,8 +9,9 @@ import Synchronization
 /// as volumes are.
 ///
 /// A job runs until the test ends it (`exit(_:code:)`), and writes what the test gives it
-/// (`write(_:_:to:)`). Faults are scripted: a start lost in transport (`failNextStart`), an engine
-/// that goes away and comes back (`loseConnection`, `restoreConnection`).
+/// (`write(_:_:to:)`). Faults are scripted: a start lost in transport (`failNextStart`), folds into the
+/// tally of removed runs that fail (`failFolds`), an engine that goes away and comes back
+/// (`loseConnection`, `restoreConnection`).
 public final class InMemoryJobRuntime: JobRuntime {
     /// One job's container.
     public struct Container: Sendable {
@@ -43,6 +44,9 @@ public final class InMemoryJobRuntime: JobRuntime {
         var batches: [String: BatchObservation] = [:]
         var outcomeRecordings = 0
         var suspensions: [Int: Bool] = [:]
+        var runTally: RunTally?
+        /// How many of the next folds into the tally fail.
+        var foldFaults = 0
         var startClaims: Set<String> = []
         var subscribers: [UUID: AsyncStream<RuntimeEvent>.Continuation] = [:]
         var followers: [UUID: LogFollower] = [:]
@@ -106,6 +110,16 @@ public final class InMemoryJobRuntime: JobRuntime {
     }
 
     /// After `count` more creations succeed, the next one fails (once).
+    /// The next `count` folds into the tally of removed runs fail (in transport).
+    public func failFolds(_ count: Int) {
+        state.withLock { $0.foldFaults = count }
+    }
+
+    public var pendingFoldFaults: Int { state.withLock { $0.foldFaults } }
+
+    /// The tally of removed runs as recorded.
+    public var runTally: RunTally? { state.withLock { $0.runTally } }
+
     public func failCreation(afterSucceeding count: Int) {
         state.withLock { $0.creationsBeforeFault = count }
     }
@@ -264,6 +278,26 @@ public final class InMemoryJobRuntime: JobRuntime {
         try state.withLock { state in
             guard state.connected else { throw Self.unreachable }
             return state.suspensions
+        }
+    }
+
+    public func foldRuns(_ runs: [RunOutcome], at time: Date, selector: JobSelector) async throws -> RunTally {
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            if state.foldFaults > 0 {
+                state.foldFaults -= 1
+                throw DockerEngineError.transport(code: 28, message: "timed out")
+            }
+            let tally = (state.runTally ?? RunTally()).folding(runs, at: time)
+            state.runTally = tally
+            return tally
+        }
+    }
+
+    public func observeRunTally(selector: JobSelector) async throws -> RunTally? {
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            return state.runTally
         }
     }
 

@@ -30,6 +30,8 @@ enum JobLabels {
     static let batchStopAt = "radix-batch-stop-at"
     /// On the volume that records an ended batch's outcome: its jobs' final facts (`BatchOutcomeLabel`).
     static let batchOutcome = "radix-batch-outcome"
+    /// On the volumes that record the tally of removed runs: the tally (JSON, `RunTally`).
+    static let runTally = "radix-run-tally"
     /// On the volume that records a schedule's suspension: `true` or `false` (resumed).
     static let scheduleSuspended = "radix-schedule-suspended"
     /// On the volume that records a stop request.
@@ -83,6 +85,27 @@ enum JobLabels {
     /// The name of the volume that records a schedule's suspension (job names are only unique within an application).
     static func suspensionRecordName(for selector: JobSelector, index: Int) -> String {
         "\(selector.applicationName)-\(selector.jobComponent)-schedule\(index)-suspension"
+    }
+
+    /// The name of the volume that records the tally of removed runs with this sequence number.
+    static func runTallyRecordName(for selector: JobSelector, sequence: Int) -> String {
+        "\(selector.applicationName)-\(selector.jobComponent)-run-tally-\(sequence)"
+    }
+
+    static func labels(for tally: RunTally, selector: JobSelector) throws -> [String: String] {
+        [
+            application: selector.applicationName,
+            jobComponent: selector.jobComponent,
+            runTally: String(decoding: try JSONEncoder().encode(tally), as: UTF8.self),
+        ]
+    }
+
+    /// The tallies recorded in `volumes`, with their volumes' names (one that cannot be read is left out).
+    static func runTallies(in volumes: [VolumeSummary]) -> [(volume: String, tally: RunTally)] {
+        volumes.compactMap { volume in
+            guard let label = volume.labels[runTally], let tally = try? JSONDecoder().decode(RunTally.self, from: Data(label.utf8)) else { return nil }
+            return (volume.name, tally)
+        }
     }
 
     /// The name of the volume that records a stop request for a job.

@@ -203,6 +203,12 @@ public protocol JobRuntime: Sendable {
     func recordSuspension(index: Int, suspended: Bool, selector: JobSelector) async throws
     /// The schedules' recorded suspensions, by their place in the cron's list.
     func observeSuspensions(selector: JobSelector) async throws -> [Int: Bool]
+    /// Counts `runs` (about to be removed) in the durable tally of removed runs, unless counted there
+    /// already, and returns the tally as recorded (`RunTally.folding`, onto the newest recorded: other
+    /// processes fold into the same tally).
+    func foldRuns(_ runs: [RunOutcome], at time: Date, selector: JobSelector) async throws -> RunTally
+    /// The newest recorded tally of removed runs; nil when none was recorded.
+    func observeRunTally(selector: JobSelector) async throws -> RunTally?
     /// Records durably that a batch is to stop, at `time`, before its jobs are stopped.
     func recordBatchStop(name: String, at time: Date, selector: JobSelector) async throws
     /// Removes a batch's records (its jobs are removed one by one after: without the record they are
