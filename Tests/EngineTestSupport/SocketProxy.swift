@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Forwards a Unix socket to the engine's with socat, and can be cut and restored: a stand-in for an
 /// engine that restarts.
@@ -14,18 +17,37 @@ public final class SocketProxy: @unchecked Sendable {
         try start()
     }
 
-    /// Starts socat and returns once its socket exists.
+    /// Starts socat and returns once its socket takes connections (it exists a moment before socat
+    /// listens on it: a connection then is refused).
     public func start() throws {
         let socat = try ProcessGroup(["socat", "UNIX-LISTEN:\(socketPath),fork,unlink-early", "UNIX-CONNECT:\(target)"])
         self.socat = socat
-        // Synchronous (callers are in defer blocks and plain code): socat makes its socket in milliseconds.
+        // Synchronous (callers are in defer blocks and plain code): socat listens within milliseconds.
         let deadline = ContinuousClock.now + .seconds(10)
-        while !FileManager.default.fileExists(atPath: socketPath) {
+        while !Self.acceptsConnections(socketPath) {
             guard ContinuousClock.now < deadline, socat.exitCodeIfEnded == nil else {
                 stop()
                 throw WaitTimedOut(description: "socat did not make \(socketPath) within 10 s")
             }
             usleep(10_000)
+        }
+    }
+
+    /// Whether a Unix socket at `path` takes a connection now (the probe connection is closed at once;
+    /// socat forks for it and its child ends).
+    static func acceptsConnections(_ path: String) -> Bool {
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return false }
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in bytes.enumerated() { buffer[index] = byte }
+        }
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0 }
         }
     }
 

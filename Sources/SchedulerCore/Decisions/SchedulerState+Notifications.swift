@@ -102,7 +102,15 @@ extension JobStatus {
     /// Whether a receiver would see a difference: the state, message, failures, start or end (not the
     /// image's ID, filled in late).
     func isNotablyDifferent(from other: JobStatus) -> Bool {
-        state != other.state || message != other.message || failed != other.failed || started != other.started
-            || ended != other.ended
+        state != other.state || message != other.message || failed != other.failed
+            || Self.timesDiffer(started, other.started) || Self.timesDiffer(ended, other.ended)
+    }
+
+    /// An engine event's time is when the event was sent, a little after the moment the inspection
+    /// that follows gives (and maybe across a second's boundary): that correction alone is not a change
+    /// to tell. A retry's new start or end is seconds apart, and comes with other changes too.
+    static func timesDiffer(_ one: Date?, _ other: Date?) -> Bool {
+        guard let one, let other else { return (one == nil) != (other == nil) }
+        return abs(one.timeIntervalSince(other)) >= 2
     }
 }
