@@ -69,6 +69,10 @@ public struct DockerEngineClient: Sendable {
         }
     }
 
+    public func systemInfo() async throws -> EngineSystemInfo {
+        try decode(EngineSystemInfo.self, from: try await perform(request(.get, "/info")))
+    }
+
     public func version() async throws -> EngineVersion {
         try decode(EngineVersion.self, from: try await perform(request(.get, "/version")))
     }

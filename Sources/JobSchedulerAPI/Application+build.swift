@@ -14,13 +14,16 @@ public struct APIServerOptions: Sendable {
     /// once escaped in JSON (`\u0001`), so the default leaves room for that; the payload limit itself is
     /// the scheduler's (`SchedulerConfiguration.payloadLimit`).
     public var requestBodyLimit: Int
+    /// The bearer token every request must carry (but to the open paths); nil: none needed.
+    public var authentication: APIAuthentication?
 
     public static let defaultRequestBodyLimit = 8 * 1024 * 1024
 
-    public init(host: String = "0.0.0.0", port: Int, requestBodyLimit: Int = defaultRequestBodyLimit) {
+    public init(host: String = "0.0.0.0", port: Int, requestBodyLimit: Int = defaultRequestBodyLimit, authentication: APIAuthentication? = nil) {
         self.host = host
         self.port = port
         self.requestBodyLimit = requestBodyLimit
+        self.authentication = authentication
     }
 }
 
@@ -55,9 +58,12 @@ public func buildApplication(
         let client = docker.client
         ping = { try await client.ping() }
     }
-    let router = try await buildRouter(scheduler: scheduler, requestBodyLimit: server.requestBodyLimit, enginePing: ping)
+    let router = try await buildRouter(scheduler: scheduler, requestBodyLimit: server.requestBodyLimit, enginePing: ping,
+                                       authentication: server.authentication)
     return Application(
         router: router,
+        // A request the HTTP parser refuses is answered with a Status body too.
+        server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestAnswer()])),
         configuration: ApplicationConfiguration(
             address: .hostname(server.host, port: server.port),
             serverName: "job-scheduler/\(configuration.job.name)"
@@ -82,10 +88,11 @@ public func buildRouter(
     requestBodyLimit: Int = APIServerOptions.defaultRequestBodyLimit,
     enginePing: (@Sendable () async throws -> Void)? = nil,
     metrics: PrometheusCollectorRegistry = PrometheusMetrics.registry,
-    cachedReads: Bool = true
+    cachedReads: Bool = true,
+    authentication: APIAuthentication? = nil
 ) async throws -> Router<BasicRequestContext> {
     try await buildRouter(scheduler: scheduler, requestBodyLimit: requestBodyLimit, enginePing: enginePing, metrics: metrics,
-                          readCache: cachedReads ? JobReadCache() : nil)
+                          readCache: cachedReads ? JobReadCache() : nil, authentication: authentication)
 }
 
 /// `buildRouter` with the cache of job reads given (nil for none), so tests can see it used.
@@ -94,7 +101,8 @@ func buildRouter(
     requestBodyLimit: Int,
     enginePing: (@Sendable () async throws -> Void)?,
     metrics: PrometheusCollectorRegistry,
-    readCache: JobReadCache?
+    readCache: JobReadCache?,
+    authentication: APIAuthentication? = nil
 ) async throws -> Router<BasicRequestContext> {
     let router = Router()
     let serverURL = try Servers.Server1.url()
@@ -102,6 +110,7 @@ func buildRouter(
     // Added first, so they also wrap the answer for unknown routes; the metrics see the final status.
     router.add(middleware: RequestMetricsMiddleware(job: scheduler.configuration.job.name))
     router.add(middleware: RadixStatusMiddleware(routes: RouteTable(basePath: basePath)))
+    if let authentication { router.add(middleware: BearerTokenMiddleware(authentication: authentication)) }
     router.get(RouterPath(OpenAPIDocument.path)) { _, _ in OpenAPIDocument.response() }
     router.get(RouterPath(APIPage.path)) { _, _ in APIPage.response() }
     if let readCache {

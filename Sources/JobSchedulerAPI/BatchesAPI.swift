@@ -5,7 +5,8 @@ import SchedulerCore
 extension JobsAPI {
     func createBatch(_ input: Operations.CreateBatch.Input) async throws -> Operations.CreateBatch.Output {
         try await .answering {
-            let status = try await scheduler.submitBatch(try batchRequest(from: input.body))
+            let status = try await scheduler.submitBatch(try batchRequest(from: input.body),
+                                                         idempotencyKey: try Self.idempotencyKey(input.headers.idempotencyKey))
             return .ok(.init(body: .json(RadixBatchStatus(status))))
         }
     }

@@ -17,9 +17,19 @@ struct JobsAPI: APIProtocol {  // the Batch operations: BatchesAPI.swift
 
     func createJob(_ input: Operations.CreateJob.Input) async throws -> Operations.CreateJob.Output {
         try await .answering {
-            let status = try await scheduler.submit(try request(from: input.body))
+            let status = try await scheduler.submit(try request(from: input.body),
+                                                    idempotencyKey: try Self.idempotencyKey(input.headers.idempotencyKey))
             return .ok(.init(body: .json(RadixJobStatus(status))))
         }
+    }
+
+    /// An `Idempotency-Key` header's key; a value that cannot be one is refused (400).
+    static func idempotencyKey(_ header: String?) throws(SchedulerError) -> String? {
+        guard let header else { return nil }
+        guard let key = SubmissionKey.headerValue(header) else {
+            throw .badRequest("Idempotency-Key must be 1 to 255 printable ASCII characters (bare or as a quoted string)")
+        }
+        return key
     }
 
     /// The core's request for a `POST /api/v1/jobs` body, refusing what the scheduler cannot take.

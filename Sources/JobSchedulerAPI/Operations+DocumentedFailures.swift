@@ -4,6 +4,7 @@
 extension Operations.CreateJob.Output: DocumentedFailures {
     static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
         400: { .badRequest(.init(body: .json($0))) },
+        409: { .conflict(.init(body: .json($0))) },
         413: { .contentTooLarge(.init(body: .json($0))) },
         422: { .unprocessableContent(.init(body: .json($0))) },
         503: { .serviceUnavailable(.init(body: .json($0))) },
@@ -55,6 +56,7 @@ extension Operations.GetHealth.Output: DocumentedFailures {
 extension Operations.CreateBatch.Output: DocumentedFailures {
     static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
         400: { .badRequest(.init(body: .json($0))) },
+        409: { .conflict(.init(body: .json($0))) },
         413: { .contentTooLarge(.init(body: .json($0))) },
         422: { .unprocessableContent(.init(body: .json($0))) },
         503: { .serviceUnavailable(.init(body: .json($0))) },

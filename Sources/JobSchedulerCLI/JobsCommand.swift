@@ -16,6 +16,10 @@ struct SchedulerClientOptions: ParsableArguments {
     @Option(help: "The scheduler's URL, e.g. http://compute:8000 (default: $JOB_SCHEDULER_URL, else http://localhost:8000).")
     var url: String?
 
+    @Option(name: .customLong("token-file"),
+            help: "File with the scheduler's bearer token, for one started with --token-file (default: $JOB_SCHEDULER_TOKEN_FILE).")
+    var tokenFile: String?
+
     @Flag(help: "Print the API's JSON instead of a table.")
     var json = false
 
@@ -23,10 +27,23 @@ struct SchedulerClientOptions: ParsableArguments {
         url ?? ProcessInfo.processInfo.environment["JOB_SCHEDULER_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? "http://localhost:8000"
     }
 
+    /// The token to send, read from the file; nil when none is named.
+    func token() throws -> String? {
+        guard let path = tokenFile ?? ProcessInfo.processInfo.environment["JOB_SCHEDULER_TOKEN_FILE"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            return nil
+        }
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            StandardOutput().err("error: --token-file \(path): cannot read it (\(error.localizedDescription))")
+            throw ExitCode(2)
+        }
+    }
+
     /// Runs a request, turning a refusal or an unreachable scheduler into a one-line error and exit 1.
     func call<T>(_ body: (Client) async throws -> T) async throws -> T {
         do {
-            return try await SchedulerConnection.with(url: resolvedURL, body)
+            return try await SchedulerConnection.with(url: resolvedURL, token: try token(), body)
         } catch let refusal as SchedulerRefusal {
             StandardOutput().err("error: \(refusal)")
             throw ExitCode(1)

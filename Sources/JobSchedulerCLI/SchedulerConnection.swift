@@ -35,13 +35,13 @@ struct SchedulerConnection {
     let client: Client
     private let httpClient: HTTPClient
 
-    init(url: String) throws {
+    init(url: String, token: String? = nil) throws {
         httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         client = Client(
             serverURL: try JobSchedulerURL.serverURL(for: try JobSchedulerURL.parse(url)),
             configuration: Configuration(dateTranscoder: .iso8601),
             transport: AsyncHTTPClientTransport(configuration: .init(client: httpClient, timeout: .hours(24))),
-            middlewares: [RefusalMiddleware()]
+            middlewares: [RefusalMiddleware()] + (token.map { [BearerToken($0)] } ?? [])
         )
     }
 
@@ -50,8 +50,8 @@ struct SchedulerConnection {
     }
 
     /// Runs `body` with a connection and always closes it.
-    static func with<T>(url: String, _ body: (Client) async throws -> T) async throws -> T {
-        let connection = try SchedulerConnection(url: url)
+    static func with<T>(url: String, token: String? = nil, _ body: (Client) async throws -> T) async throws -> T {
+        let connection = try SchedulerConnection(url: url, token: token)
         do {
             let result = try await body(connection.client)
             await connection.close()

@@ -64,6 +64,14 @@ public struct ServeCommand: AsyncParsableCommand {
             help: "host=address: send a webhook's requests for this host to this address (repeatable), as curl's --resolve.")
     public var resolve: [String] = []
 
+    @Option(name: .customLong("token-file"),
+            help: "File with the bearer token every API request must carry (Authorization: Bearer ...). (default: none needed)")
+    public var tokenFile: String?
+
+    @Option(name: .customLong("open-endpoints"),
+            help: "With --token-file, the endpoints answered without the token: some of health, metrics and docs (the page and swagger.json), or none. (default: health,metrics,docs)")
+    public var openEndpoints: String?
+
     public init() {}
 
     public func run() async throws {
@@ -87,12 +95,14 @@ public struct ServeCommand: AsyncParsableCommand {
         let jobs: [(job: ResolvedJob, port: Int?)]
         let host: DockerHost
         let secret: WebhookSecret?
+        let authentication: APIAuthentication?
         do {
             settings = try ServeSettings.resolve(self, environment: environment)
             application = try loadApplication(settings, output: output)
             jobs = try settings.jobs(of: application)
             host = try DockerHost.fromEnvironment(environment)
             secret = try settings.webhookSecret()
+            authentication = try settings.authentication()
         } catch is ConfigLoadFailure {
             return 1
         } catch {
@@ -101,16 +111,27 @@ public struct ServeCommand: AsyncParsableCommand {
         }
 
         let client = DockerEngineClient(host: host)
+        let engineCPUs: Int
         do {
             try await client.ping()
+            engineCPUs = try await client.systemInfo().cpus
         } catch {
             output.err("job-scheduler serve: cannot reach the Docker engine at \(host): \(Self.describe(error))")
             return 1
         }
 
+        // The file was checked without an engine: what only this engine cannot honour is refused now.
+        let unrunnable = jobs.flatMap { job, _ in
+            EngineResourceBounds.problems(of: job.resources, hostCPUs: engineCPUs).map { "job \(job.name): resources.\($0.field): \($0.message)" }
+        }
+        if !unrunnable.isEmpty {
+            unrunnable.forEach { output.err("job-scheduler serve: \($0)") }
+            return 1
+        }
+
         var services: [any Service] = []
         for (job, port) in jobs {
-            let configuration = SchedulerConfiguration(
+            var configuration = SchedulerConfiguration(
                 applicationName: application.name,
                 job: job,
                 historyLimit: settings.historyLimit,
@@ -118,6 +139,7 @@ public struct ServeCommand: AsyncParsableCommand {
                 stopGracePeriod: .seconds(settings.stopGracePeriodSeconds),
                 maxRunning: job.maxRunning ?? settings.maxRunning  // the job's own limit is the more specific
             )
+            configuration.engineCPUs = engineCPUs
             // The webhook's service goes first: it takes what the scheduler tells from its first reconcile on.
             var notifier: WebhookNotifier?
             if let webhook = job.notifications?.webhook, let url = URL(string: webhook) {
@@ -148,7 +170,7 @@ public struct ServeCommand: AsyncParsableCommand {
                 let app = try await buildApplication(
                     configuration: configuration,
                     runtime: DockerJobRuntime(client: client),
-                    server: APIServerOptions(host: settings.host, port: port),
+                    server: APIServerOptions(host: settings.host, port: port, authentication: authentication),
                     logger: logger,
                     notificationSink: sink
                 )

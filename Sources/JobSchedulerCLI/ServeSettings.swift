@@ -1,4 +1,5 @@
 import Foundation
+import JobSchedulerAPI
 import RadixConfig
 import WebhookNotifications
 
@@ -19,8 +20,13 @@ public struct ServeSettings: Sendable, Equatable {
     public var webhookSecretFile: String? = nil
     /// Addresses to send a webhook's requests to, by host name (`--resolve host=address`).
     public var hostAddresses: [String: String] = [:]
+    /// The file holding the API's bearer token; nil: the API needs none.
+    public var tokenFile: String? = nil
+    /// The endpoints answered without the token (`health`, `metrics`, `docs`: the page and swagger.json).
+    public var openEndpoints: Set<String> = ServeSettings.defaultOpenEndpoints
 
     public static let defaultHost = "0.0.0.0"
+    public static let defaultOpenEndpoints: Set<String> = ["health", "metrics", "docs"]
     public static let defaultHistoryLimit = 10
     public static let defaultStopGracePeriodSeconds = 30
 
@@ -36,6 +42,8 @@ public struct ServeSettings: Sendable, Equatable {
         public static let stopGracePeriod = "JOB_SCHEDULER_STOP_GRACE_PERIOD"
         public static let maxRunning = "JOB_SCHEDULER_MAX_RUNNING"
         public static let webhookSecretFile = "JOB_SCHEDULER_WEBHOOK_SECRET_FILE"
+        public static let tokenFile = "JOB_SCHEDULER_TOKEN_FILE"
+        public static let openEndpoints = "JOB_SCHEDULER_OPEN_ENDPOINTS"
     }
 
     /// A setting that cannot be used, said in one line.
@@ -77,7 +85,9 @@ public struct ServeSettings: Sendable, Equatable {
                 ?? defaultStopGracePeriodSeconds,
             maxRunning: try number(command.maxRunning, Variable.maxRunning, "--max-running"),
             webhookSecretFile: text(command.webhookSecretFile, Variable.webhookSecretFile),
-            hostAddresses: hostAddresses
+            hostAddresses: hostAddresses,
+            tokenFile: text(command.tokenFile, Variable.tokenFile),
+            openEndpoints: try text(command.openEndpoints, Variable.openEndpoints).map(Self.endpoints) ?? defaultOpenEndpoints
         )
         try settings.check()
         return settings
@@ -129,14 +139,47 @@ public struct ServeSettings: Sendable, Equatable {
 
 extension ServeSettings {
     /// The webhooks' signing secret, read from `webhookSecretFile`; nil when there is none.
+    /// The endpoints `--open-endpoints` names: any of `health`, `metrics` and `docs`, or `none`.
+    static func endpoints(_ text: String) throws(Problem) -> Set<String> {
+        let names = Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        if names == ["none"] { return [] }
+        guard !names.isEmpty, names.isSubset(of: defaultOpenEndpoints) else {
+            throw Problem("--open-endpoints \(text): name some of health, metrics and docs (comma-separated), or none")
+        }
+        return names
+    }
+
+    /// The paths of the open endpoints.
+    static func paths(of endpoints: Set<String>) -> Set<String> {
+        var paths: Set<String> = []
+        if endpoints.contains("health") { paths.insert("/health") }
+        if endpoints.contains("metrics") { paths.insert("/metrics") }
+        if endpoints.contains("docs") { paths.formUnion(["/", "/swagger.json"]) }
+        return paths
+    }
+
+    /// A file a flag names, as text.
+    static func contents(of path: String, flag: String) throws(Problem) -> String {
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw Problem("\(flag) \(path): cannot read it (\(error.localizedDescription))")
+        }
+    }
+
+    /// The API's authentication, from the token file; nil without one.
+    func authentication() throws(Problem) -> APIAuthentication? {
+        guard let path = tokenFile else { return nil }
+        let text = try Self.contents(of: path, flag: "--token-file")
+        guard let authentication = APIAuthentication(token: text, openPaths: Self.paths(of: openEndpoints)) else {
+            throw Problem("--token-file \(path): the file is empty")
+        }
+        return authentication
+    }
+
     func webhookSecret() throws(Problem) -> WebhookSecret? {
         guard let path = webhookSecretFile else { return nil }
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw Problem("--webhook-secret-file \(path): cannot read it (\(error.localizedDescription))")
-        }
+        let text = try Self.contents(of: path, flag: "--webhook-secret-file")
         do {
             return try WebhookSecret(text)
         } catch {

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import HTTPTypes
 @_exported import OpenAPIRuntime
 import OpenAPIURLSession
 
@@ -42,6 +43,28 @@ extension Client {
         middlewares: [any ClientMiddleware] = []
     ) throws -> Client {
         try make(baseURL: try JobSchedulerURL.parse(text), session: session, middlewares: middlewares)
+    }
+}
+
+/// Sends a scheduler's bearer token with every request (`Authorization: Bearer <token>`), for a
+/// scheduler started with `--token-file`:
+///
+/// ```swift
+/// let scheduler = try Client.make(baseURL: url, middlewares: [BearerToken(token)])
+/// ```
+public struct BearerToken: ClientMiddleware {
+    private let value: String
+
+    /// The token as a file holds it: surrounding whitespace (a last newline) is not part of it.
+    public init(_ token: String) {
+        value = "Bearer " + token.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    public func intercept(_ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
+                          next: (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)) async throws -> (HTTPResponse, HTTPBody?) {
+        var request = request
+        request.headerFields[.authorization] = value
+        return try await next(request, body, baseURL)
     }
 }
 

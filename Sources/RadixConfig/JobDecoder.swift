@@ -45,7 +45,7 @@ struct JobDecoder {
             schedulerPort: schedulerPort,
             payload: payload,
             ports: job.ports(),
-            variables: job.stringMap("variables"),
+            variables: job.variables(),
             resources: job.resources(),
             timeLimitSeconds: Self.timeLimit(job),
             backoffLimit: Self.backoffLimit(job),
@@ -56,6 +56,7 @@ struct JobDecoder {
             batchStatusRules: job.batchStatusRules())
         definition.cron = job.cron()
         definition.maxRunning = job.int("maxRunning")
+        definition.uniqueJobIds = job.bool("uniqueJobIds") ?? false
         if let value = definition.maxRunning, value < 1 { job.report("maxRunning", "must be at least 1, got \(value)") }
         job.checkRequestsWithinLimits(definition.resources, resourcesPath: job.path("resources"), line: job.line("resources"))
 
@@ -85,7 +86,7 @@ struct JobDecoder {
         let cron = entry.cron()
         var override = JobEnvironmentConfig(
             environment: environment ?? "",
-            variables: entry.stringMap("variables"),
+            variables: entry.variables(),
             resources: entry.resources(),
             image: entry.string("image"),
             imageTagName: entry.string("imageTagName"),

@@ -40,6 +40,7 @@ extension JobDefinition {
             maxRunning: maxRunning
         )
         resolved.cron = override?.cron ?? cron
+        resolved.uniqueJobIds = uniqueJobIds
         return resolved
     }
 }

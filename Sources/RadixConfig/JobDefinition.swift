@@ -28,6 +28,9 @@ public struct JobDefinition: Sendable, Hashable {
     /// How many of this job's jobs run at once (this scheduler's own key; Radix has none). Nil: the
     /// scheduler's `--max-running`, else no limit.
     public var maxRunning: Int?
+    /// A request's `jobId` (a batch's `batchId`) names one submission: a repeated request answers the
+    /// job it made (this scheduler's own key; Radix has none).
+    public var uniqueJobIds = false
     /// When the job runs by itself; nil: only when asked through the API.
     public var cron: JobCron?
     public var environmentConfig: [JobEnvironmentConfig]

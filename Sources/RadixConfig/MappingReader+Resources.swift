@@ -16,6 +16,9 @@ extension MappingReader {
     /// Kubernetes rejects a request above its limit; Docker would silently misbehave.
     /// `resourcesPath` is where the offending block lives, `line` where to point.
     func checkRequestsWithinLimits(_ resources: ResourceRequirements, resourcesPath: String, line: Int?) {
+        for problem in EngineResourceBounds.problems(of: resources) {
+            context.report(ConfigPath.key(resourcesPath, problem.field), line: line, problem.message)
+        }
         if let request = resources.requests.cpu, let limit = resources.limits.cpu, request > limit {
             context.report(ConfigPath.key(resourcesPath, "requests.cpu"), line: line,
                            "request \(request) is more than the limit \(limit)")

@@ -28,6 +28,8 @@ public struct ResolvedJob: Sendable, Hashable {
     public var batchStatusRules: [BatchStatusRule]
     /// How many of this job's jobs run at once; nil when radixconfig does not say.
     public var maxRunning: Int?
+    /// A request's `jobId` (a batch's `batchId`) names one submission.
+    public var uniqueJobIds = false
     /// When the job runs by itself (the environment's `cron`, else the job's).
     public var cron: JobCron?
 

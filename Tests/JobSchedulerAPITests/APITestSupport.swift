@@ -43,6 +43,8 @@ struct APIFixture {
     var host = "127.0.0.1"
     var port = 0
     var runtime: Runtime = .engine
+    /// The bearer token the API asks for; nil for none.
+    var authentication: APIAuthentication?
     /// Leaves the engine as the run left it (for a second run, a restarted scheduler, to find).
     var keepsWhatItLeaves = false
 
@@ -87,7 +89,7 @@ struct APIFixture {
             let app = try await buildApplication(
                 configuration: configuration,
                 runtime: jobRuntime,
-                server: APIServerOptions(host: host, port: port, requestBodyLimit: requestBodyLimit),
+                server: APIServerOptions(host: host, port: port, requestBodyLimit: requestBodyLimit, authentication: authentication),
                 logger: Self.logger
             )
             let result = try await app.test(setup) { client in

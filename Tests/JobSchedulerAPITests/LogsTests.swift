@@ -158,7 +158,12 @@ final class RawHTTPStream: @unchecked Sendable {
     private var received = Data()
     private var closed = false
 
-    init(port: Int, path: String) throws {
+    convenience init(port: Int, path: String) throws {
+        try self.init(port: port, request: Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8))
+    }
+
+    /// Sends `request` as it is (all of it, unless the server closes first).
+    init(port: Int, request: [UInt8]) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var address = sockaddr_in()
@@ -169,8 +174,16 @@ final class RawHTTPStream: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { Glibc.close(fd); throw POSIXError(.ECONNREFUSED) }
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
-        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        // Sent on the reading thread's side: a server that answers and closes before reading it all
+        // must not block the test (MSG_NOSIGNAL: nor kill it with SIGPIPE).
+        Thread { [fd] in
+            var offset = 0
+            while offset < request.count {
+                let sent = request[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                if sent <= 0 { break }
+                offset += sent
+            }
+        }.start()
         Thread { [self] in
             var buffer = [UInt8](repeating: 0, count: 4096)
             while true {
@@ -190,6 +203,14 @@ final class RawHTTPStream: @unchecked Sendable {
             if text.contains(marker) { return text }
             if ended { throw ConnectionClosed(description: "connection closed without \(marker.debugDescription): \(text)") }
             return nil
+        }
+    }
+
+    /// Everything received once the server has closed the connection.
+    func readToEnd(timeout: Duration) async throws -> String {
+        try await waitForValue("the server closes the connection", timeout: timeout,
+                               lastSeen: { lock.withLock { String(decoding: received, as: UTF8.self) } }) {
+            lock.withLock { closed ? String(decoding: received, as: UTF8.self) : nil }
         }
     }
 

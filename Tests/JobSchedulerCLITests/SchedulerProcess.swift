@@ -25,6 +25,9 @@ final class SchedulerProcess: @unchecked Sendable {
     /// Variables added to the process's environment (`DOCKER_HOST` through a proxy, say).
     var environment: [String: String] = [:]
     var historyLimit = 10
+    /// The API's bearer token (the process is started with a file holding it): sent with every request
+    /// but those made `authorized: false`.
+    var token: String?
     private var process: ProcessGroup?
 
     /// With `webhookPort`, the application has a component `receiver` listening on it, and the job's
@@ -101,17 +104,22 @@ final class SchedulerProcess: @unchecked Sendable {
     var serveArguments: [String] {
         ["serve", "--config", configPath, "--job", "work", "--host", "127.0.0.1", "--stop-grace-period", "1",
          "--history-limit", String(historyLimit)] + (isSibling ? ["--port", String(port)] : [])
+            + (token == nil ? [] : ["--token-file", tokenPath])
     }
+
+    /// The file `--token-file` names, holding `token` (written by `start`).
+    var tokenPath: String { folder.appendingPathComponent("token").path }
 
     /// Starts `job-scheduler` with `arguments` (`serveArguments` by default) and returns once it answers
     /// `GET /jobs`. Fails at once without an engine, or when the process exits first.
     func start(_ arguments: [String]? = nil, environment extra: [String: String] = [:]) async throws {
         try await TestEngine.requireEngine()
         let binary = try #require(JobSchedulerBinary.url()?.path, "job-scheduler was not found next to the test bundle")
+        if let token { try (token + "\n").write(toFile: tokenPath, atomically: true, encoding: .utf8) }
         let process = try ProcessGroup([binary] + (arguments ?? serveArguments),
                                        environment: environment.merging(extra) { _, new in new }, logFile: logPath)
         self.process = process
-        try await waitUntil("the scheduler answers on port \(port)", timeout: .seconds(30), pollingEvery: .milliseconds(50),
+        try await waitUntil("the scheduler answers on port \(port)", timeout: .seconds(90), pollingEvery: .milliseconds(50),
                             lastSeen: { self.log }) {
             if let code = process.exitCodeIfEnded { throw SchedulerExited(code: code, log: log) }
             return (try? await request("GET", "/jobs").status) == 200
@@ -131,9 +139,12 @@ final class SchedulerProcess: @unchecked Sendable {
         return await process.signalAndWait(SIGTERM)
     }
 
-    func request(_ method: String, _ path: String, json: [String: Any]? = nil) async throws -> (status: Int, body: Any?) {
+    func request(_ method: String, _ path: String, json: [String: Any]? = nil, headers: [String: String] = [:],
+                 authorized: Bool = true) async throws -> (status: Int, body: Any?) {
         var request = URLRequest(url: URL(string: baseURL + path)!)
         request.httpMethod = method
+        if authorized, let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         request.timeoutInterval = 30
         if let json {
             request.httpBody = try JSONSerialization.data(withJSONObject: json)

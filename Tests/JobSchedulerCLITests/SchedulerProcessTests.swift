@@ -65,6 +65,64 @@ struct SchedulerProcessTests {
         }
     }
 
+    /// A client that lost its answers to a SIGKILL asks again with the same Idempotency-Keys: each key
+    /// has one job, whether its first POST was answered, made its job unanswered, or never arrived.
+    @Test func keyedPostsRepeatedAfterASIGKILLMakeOneJobPerKey() async throws {
+        try await SchedulerProcess.withScheduler(historyLimit: 100) { server in
+            try await server.start()
+            let keys = (0..<40).map { "retry-\($0)" }
+            func post(_ key: String) async throws -> String {
+                let (status, body) = try await server.request("POST", "/jobs", json: ["payload": "p-\(key)"], headers: ["Idempotency-Key": key])
+                try #require(status == 200, "POST with key \(key) answered \(status): \(String(describing: body))")
+                return try #require((body as? [String: Any])?["name"] as? String)
+            }
+            // The burst and the kill race: some POSTs are answered, some make their job unanswered, some never arrive.
+            async let burst = withTaskGroup(of: (String, String?).self) { group in
+                for key in keys { group.addTask { (key, try? await post(key)) } }
+                return await group.reduce(into: [String: String]()) { answered, result in answered[result.0] = result.1 }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            await server.crash()
+            let answeredBeforeTheKill = await burst
+            try await server.start()
+            var names: [String: String] = [:]
+            for key in keys { names[key] = try await post(key) }
+            for (key, name) in answeredBeforeTheKill { #expect(names[key] == name, "\(key) answered the job its first POST made") }
+            #expect(Set(names.values).count == keys.count)
+            let containers = try await TestEngine.client.listContainers(all: true, labels: ["radix-app=\(server.application)"])
+            #expect(Set(containers.flatMap(\.names)) == Set(names.values), "one job per key, and no other")
+            // The same key with another request is refused, and nothing is made.
+            let (status, body) = try await server.request("POST", "/jobs", json: ["payload": "other"], headers: ["Idempotency-Key": keys[0]])
+            #expect(status == 422 && (body as? [String: Any])?["reason"] as? String == "Invalid", "\(String(describing: body))")
+        }
+    }
+
+    /// `serve --token-file`: the API and the terminal client with and without the token; the token is
+    /// never in the log.
+    @Test func aTokenFileGuardsTheAPIAndTheTerminalClientSendsIt() async throws {
+        try await SchedulerProcess.withScheduler { server in
+            let token = "tok-\(UUID().uuidString)"
+            server.token = token
+            try await server.start()
+            #expect(try await server.request("GET", "/jobs", authorized: false).status == 401)
+            #expect(try await server.request("GET", "/jobs", headers: ["Authorization": "Bearer nope"], authorized: false).status == 401)
+            let (_, health) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(server.port)/health")!)
+            #expect((health as? HTTPURLResponse)?.statusCode == 200, "open by default")
+            let name = try await server.submit(variables: [:])
+
+            let refused = try await jobs(server, ["list"])
+            #expect(refused.status == 1 && refused.stderr.contains("needs an Authorization: Bearer token"), "\(refused)")
+            let listed = try await jobs(server, ["list", "--token-file", server.tokenPath])
+            #expect(listed.status == 0 && listed.stdout.contains(name), "\(listed)")
+            let binary = try #require(JobSchedulerBinary.url()?.path)
+            let fromEnvironment = try await ChildProcess.run([binary, "jobs", "show", name], input: nil, environment: [
+                "JOB_SCHEDULER_URL": "http://127.0.0.1:\(server.port)", "JOB_SCHEDULER_TOKEN_FILE": server.tokenPath,
+            ])
+            #expect(fromEnvironment.status == 0, "\(fromEnvironment)")
+            #expect(!server.log.contains(token), "the token is never logged")
+        }
+    }
+
     @Test func engineRestartIsFollowedWithoutRestartingTheScheduler() async throws {
         let proxy = try SocketProxy(target: TestEngine.socketPath)
         defer { proxy.stop() }

@@ -94,19 +94,19 @@ struct QuantityTests {
     }
 
     @Test func yamlNumbersAreQuantitiesToo() throws {
-        // `cpu: 1` and `memory: 1e3` arrive as YAML numbers, not strings.
+        // `cpu: 1` and `memory: 1e7` arrive as YAML numbers, not strings.
         let parsed = try RadixConfigFile.parse(yaml: configYAML(jobs: """
             - name: compute
               src: compute
               schedulerPort: 8000
               resources:
-                requests: {cpu: 0.25, memory: 1e3}
-                limits: {cpu: 1, memory: 1024}
+                requests: {cpu: 0.25, memory: 1e7}
+                limits: {cpu: 1, memory: 16777216}
             """))
         let resources = try #require(parsed.jobs.first).resources
         #expect(resources.requests.cpu?.millicores == 250)
-        #expect(resources.requests.memory?.bytes == 1000)
+        #expect(resources.requests.memory?.bytes == 10_000_000)
         #expect(resources.limits.cpu?.nanoCPUs == 1_000_000_000)
-        #expect(resources.limits.memory?.bytes == 1024)
+        #expect(resources.limits.memory?.bytes == 16_777_216)
     }
 }

@@ -322,6 +322,32 @@ struct ValidationRuleTests {
                 - environment: dev
                   backoffLimit: -2  #!
             """, path: "spec.jobs[0].environmentConfig[0].backoffLimit", message: "must be 0 or more, got -2"),
+        RuleCase("a variable's name is not one the scheduler sets", jobs: """
+            - name: compute
+              src: compute
+              schedulerPort: 8000
+              variables:  #!
+                MODE: fast
+                RADIX_ENVIRONMENT: prod
+            """, path: "spec.jobs[0].variables.RADIX_ENVIRONMENT", message: "names starting with RADIX_ are set by the scheduler"),
+        RuleCase("a cpu limit is one the engine can set", jobs: """
+            - name: compute
+              src: compute
+              schedulerPort: 8000
+              resources:  #!
+                limits:
+                  cpu: 5m
+            """, path: "spec.jobs[0].resources.limits.cpu", message: "5m is less than the engine's smallest CPU limit, 10m (a hundredth of a core)"),
+        RuleCase("an environment's memory limit is one the engine can set", jobs: """
+            - name: compute
+              src: compute
+              schedulerPort: 8000
+              environmentConfig:
+                - environment: prod
+                  resources:  #!
+                    limits:
+                      memory: 1Mi
+            """, path: "spec.jobs[0].environmentConfig[0].resources.limits.memory", message: "1Mi is less than the engine's smallest, 6Mi"),
         RuleCase("a cpu request is within its limit", jobs: """
             - name: compute
               src: compute

@@ -17,13 +17,14 @@ struct MemoryScheduler {
 
     init(timeLimitSeconds: Int = 120, backoffLimit: Int = 0, failurePolicy: FailurePolicy? = nil, historyLimit: Int = 10,
          stopGracePeriod: Duration = .seconds(30), maxRunning: Int? = nil, runtime: InMemoryJobRuntime? = nil,
-         clock: ManualClock = ManualClock(), notifications: NotificationRecorder? = nil, cron: JobCron? = nil) {
+         clock: ManualClock = ManualClock(), notifications: NotificationRecorder? = nil, cron: JobCron? = nil, uniqueJobIds: Bool = false) {
         self.notifications = notifications
         self.clock = clock
         self.runtime = runtime ?? InMemoryJobRuntime(clock: clock)
         var job = ResolvedJob(name: "work", image: "busybox", schedulerPort: 8000, payloadPath: "/args",
                               timeLimitSeconds: timeLimitSeconds, backoffLimit: backoffLimit, failurePolicy: failurePolicy)
         job.cron = cron
+        job.uniqueJobIds = uniqueJobIds
         configuration = SchedulerConfiguration(applicationName: "memory", job: job, historyLimit: historyLimit,
                                                stopGracePeriod: stopGracePeriod, maxRunning: maxRunning)
         var logger = Logger(label: "memory-scheduler")
@@ -38,7 +39,8 @@ struct MemoryScheduler {
         MemoryScheduler(timeLimitSeconds: configuration.job.timeLimitSeconds, backoffLimit: configuration.job.backoffLimit,
                         failurePolicy: configuration.job.failurePolicy, historyLimit: historyLimit ?? configuration.historyLimit, stopGracePeriod: configuration.stopGracePeriod,
                         maxRunning: configuration.maxRunning,
-                        runtime: runtime, clock: clock, notifications: notifications, cron: configuration.job.cron)
+                        runtime: runtime, clock: clock, notifications: notifications, cron: configuration.job.cron,
+                        uniqueJobIds: configuration.job.uniqueJobIds)
     }
 
     /// Reconciles, runs the scheduler while `body` runs, then shuts it down.

@@ -279,3 +279,33 @@ struct JobLogsTests {
         }
     }
 }
+
+/// Containers planted to fool the scheduler, on the real engine.
+@Suite("Planted containers", .requiresEngine)
+struct PlantedContainerTests {
+    /// A container labelled as a job of this scheduler but naming an unrelated container in its job-name
+    /// label: neither is listed, and neither can be stopped or deleted through the scheduler.
+    @Test func aLabelNamingAnotherContainerMakesNoJob() async throws {
+        let application = "t-\(UUID().uuidString.prefix(8).lowercased())"
+        let victim = "victim-\(application)"
+        let engine = SchedulerHarness.engine
+        _ = try await engine.createContainer(name: victim, spec: ContainerSpec(image: SchedulerHarness.image, command: ["sleep", "60"]))
+        try await engine.startContainer(victim)
+        _ = try await engine.createContainer(name: "planted-\(application)", spec: ContainerSpec(
+            image: SchedulerHarness.image, labels: ["radix-app": application, "radix-job": "work", "radix-job-name": victim], command: ["true"]))
+        let harness = try await SchedulerHarness(script: "true", applicationName: application)
+        do {
+            #expect(harness.scheduler.jobs().isEmpty, "\(harness.scheduler.jobs().map(\.name))")
+            await #expect(throws: SchedulerError.jobNotFound(victim)) { try await harness.scheduler.delete(named: victim) }
+            await #expect(throws: SchedulerError.jobNotFound(victim)) { try await harness.scheduler.stop(named: victim) }
+            // Read by its name (as an event about it would have it read), it is not a job either.
+            #expect(try await harness.runtime.observe(name: victim, selector: harness.configuration.selector) == nil)
+            #expect(try await engine.inspectContainer(victim).state.status == .running, "the victim is untouched")
+        } catch {
+            await harness.finish()
+            throw error
+        }
+        await harness.finish()
+        try? await engine.removeContainer(victim, force: true)
+    }
+}

@@ -195,6 +195,55 @@ struct JobLaunchFactoryTests {
         }
     }
 
+    /// The problems of a request the factory refuses; empty when it is accepted.
+    func problems(of request: JobRequest, engineCPUs: Int? = nil) -> [String] {
+        var configuration = configuration
+        configuration.engineCPUs = engineCPUs
+        do {
+            _ = try JobLaunchFactory.launch(for: request, name: "n", configuration: configuration)
+            return []
+        } catch {
+            guard case .invalidRequest(let problems) = error else { return ["\(error)"] }
+            return problems
+        }
+    }
+
+    /// The scheduler's own RADIX_* variables cannot be set by a request, whatever the scheduler serves.
+    @Test func theSchedulersVariablesAreRefused() {
+        for name in ["RADIX_ENVIRONMENT", "RADIX_JOB_NAME", "RADIX_APP", "RADIX_ANYTHING"] {
+            #expect(problems(of: JobRequest(variables: [name: "x"])) == ["variables: \(name): names starting with RADIX_ are set by the scheduler"])
+        }
+        #expect(problems(of: JobRequest(variables: ["MY_RADIX_THING": "x", "radix_lower": "y"])).isEmpty)
+    }
+
+    /// Values the engine would refuse at the start (or, rounded to nothing, run with no limit) are
+    /// refused before anything is created: values on each side of every bound.
+    @Test func resourcesTheEngineCannotHonourAreRefused() {
+        let cpuLimits: [(String, Bool)] = [("0.005", false), ("1e-9", false), ("9m", false), ("0", false), ("10m", true), ("0.01", true), ("1", true), ("2", true)]
+        for (value, accepted) in cpuLimits {
+            #expect(problems(of: JobRequest(requests: ["cpu": "1m"], limits: ["cpu": value]), engineCPUs: 2).isEmpty == accepted, "limits.cpu \(value)")
+        }
+        for (value, cores) in [("3", 2), ("2001m", 2), ("65", 64)] {
+            #expect(problems(of: JobRequest(limits: ["cpu": value]), engineCPUs: cores) == ["resources.limits.cpu: \(value) is more than the engine's \(cores) cores"])
+        }
+        #expect(problems(of: JobRequest(limits: ["cpu": "3"])).isEmpty, "no engine's count known: not checked")
+        var unlimited = configuration
+        unlimited.job.resources.limits.cpu = nil
+        for (value, accepted) in [("256", true), ("256001m", false), ("300", false), ("1e6", false), ("0", true)] {
+            var request = JobRequest(requests: ["cpu": value])
+            request.limits = nil
+            let refused = (try? JobLaunchFactory.launch(for: request, name: "n", configuration: unlimited)) == nil
+            #expect(refused != accepted, "requests.cpu \(value)")
+        }
+        for (value, accepted) in [("6Mi", true), ("6291455", false), ("1Mi", false), ("0", false), ("64Mi", true)] {
+            #expect(problems(of: JobRequest(requests: ["memory": value], limits: ["memory": "64Mi"])).isEmpty == accepted, "requests.memory \(value)")
+            #expect(problems(of: JobRequest(limits: ["memory": value])).filter { $0.hasPrefix("resources.limits.memory") }.isEmpty == accepted,
+                    "limits.memory \(value)")
+        }
+        let shares = try? JobLaunchFactory.launch(for: JobRequest(requests: ["cpu": "256"], limits: ["cpu": "256"]), name: "n", configuration: configuration)
+        #expect(shares?.cpuShares == 262_144)
+    }
+
     @Test func payloadRules() {
         var noPayloadJob = configuration
         noPayloadJob.job.payloadPath = nil

@@ -51,3 +51,12 @@ public struct ImageDetails: Sendable, Decodable {
         exposedPorts = try config?.decodeIfPresent([String: AnyEmpty].self, forKey: .exposedPorts).map { Array($0.keys).sorted() } ?? []
     }
 }
+
+/// What `GET /info` tells of the engine's host that the scheduler uses.
+public struct EngineSystemInfo: Sendable, Decodable {
+    /// The host's CPUs: the most a container's CPU limit may be.
+    public var cpus: Int
+    public var memoryBytes: Int64
+
+    enum CodingKeys: String, CodingKey { case cpus = "NCPU", memoryBytes = "MemTotal" }
+}

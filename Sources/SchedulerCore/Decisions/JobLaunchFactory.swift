@@ -34,7 +34,13 @@ public enum JobLaunchFactory {
 
         var variables = job.variables
         for (key, value) in request.variables ?? [:] {
-            if isValidVariableName(key) { variables[key] = value } else { problems.append("variables: \"\(key)\" is not a valid variable name") }
+            if !isValidVariableName(key) {
+                problems.append("variables: \"\(key)\" is not a valid variable name")
+            } else if ReservedVariables.isReserved(key) {
+                problems.append("variables: \(key): names starting with \(ReservedVariables.prefix) are set by the scheduler")
+            } else {
+                variables[key] = value
+            }
         }
 
         var resources = job.resources
@@ -59,6 +65,9 @@ public enum JobLaunchFactory {
         }
         if let request = resources.requests.memory, let limit = resources.limits.memory, request > limit {
             problems.append("resources: memory request \(request) is more than the limit \(limit)")
+        }
+        for problem in EngineResourceBounds.problems(of: resources, hostCPUs: configuration.engineCPUs) {
+            problems.append("resources.\(problem.field): \(problem.message)")
         }
 
         let timeLimit = request.timeLimitSeconds ?? job.timeLimitSeconds
@@ -86,7 +95,7 @@ public enum JobLaunchFactory {
             command: request.command ?? job.command,
             args: request.args ?? job.args,
             nanoCPUs: resources.limits.cpu?.nanoCPUs,
-            cpuShares: resources.requests.cpu.map { max(2, $0.millicores * 1024 / 1000) },
+            cpuShares: resources.requests.cpu.map(EngineResourceBounds.cpuShares(for:)),
             memoryBytes: resources.limits.memory?.bytes,
             memoryReservationBytes: resources.requests.memory?.bytes,
             network: configuration.network,

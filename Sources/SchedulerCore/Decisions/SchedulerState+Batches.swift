@@ -65,6 +65,7 @@ extension SchedulerState {
     /// next reconcile removes).
     public mutating func batchSubmissionFailed(_ batch: String, jobs: [String]) -> SchedulerEffects {
         var effects = SchedulerEffects()
+        unindexBatchKey(of: batch)
         launchingBatches.remove(batch)
         launching.subtract(jobs)
         for job in jobs where records[job] != nil { forget(job, .containerRemoved, &effects) }
@@ -79,6 +80,7 @@ extension SchedulerState {
         let ticket = takeTicket()
         if batches[batch.name] == nil { noteBatchAppeared(batch.name, fresh: true) }
         batches[batch.name] = BatchRecord(observation: batch, ticket: ticket)
+        indexKey(of: batch)
         revision &+= 1
         for job in jobs { apply(job, ticket: ticket, now: now, &effects) }
         launchingBatches.remove(batch.name)
@@ -189,6 +191,7 @@ extension SchedulerState {
             batch.outcomeRecorded = batch.outcomeRecorded || batches[batch.name]?.observation.outcomeRecorded == true
             if !batch.outcomeRecorded { outcomesToCheck.insert(batch.name) }
             batches[batch.name] = BatchRecord(observation: batch, ticket: ticket)
+            indexKey(of: batch)
             historyToCheck.batches = true
         }
     }
@@ -231,6 +234,7 @@ extension SchedulerState {
         noteForgetting(name, deleted: reason == .deleted, &effects)
         for job in jobs { forget(job, reason, &effects) }
         jobsOfBatch[name] = nil
+        unindexBatchKey(of: name)
         if batches.removeValue(forKey: name) != nil { revision &+= 1 }
         forgotten.insert(name)
         effects.reports.append(.batchForgotten(name: name, reason: reason))

@@ -232,6 +232,7 @@ extension SchedulerState {
         noteForgetting(name, &effects)
         if let removed = records.removeValue(forKey: name) {
             revision &+= 1
+            unindexKey(of: removed.observation)
             if removed.status.state.runsNow { runningCount -= 1 }
             if let batch = removed.observation.batchName { jobsOfBatch[batch]?.remove(name) }
         }
@@ -252,6 +253,7 @@ extension SchedulerState {
         record.status.scheduledAt = record.observation.scheduledRun?.tick
         let name = record.observation.name
         if let batch = record.observation.batchName, records[name] == nil { jobsOfBatch[batch, default: []].insert(name) }
+        if records[name] == nil { indexKey(of: record.observation) }
         let previous = records.updateValue(record, forKey: name)
         if previous?.status != record.status { revision &+= 1 }
         runningCount += (record.status.state.runsNow ? 1 : 0) - (previous?.status.state.runsNow == true ? 1 : 0)

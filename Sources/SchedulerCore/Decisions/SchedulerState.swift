@@ -73,6 +73,13 @@ public struct SchedulerState: Sendable {
     var historyToCheck = HistoryCheck()
     /// Jobs whose submission is under way: their container may exist half-made.
     var launching: Set<String> = []
+    /// The kept jobs made by keyed requests, by recorded key; and the keys whose submission is under
+    /// way, with the name reserved for their job.
+    var jobsByKey: [String: String] = [:]
+    var keysBeingSubmitted: [String: String] = [:]
+    /// The same for batches.
+    var batchesByKey: [String: String] = [:]
+    var batchKeysBeingSubmitted: [String: String] = [:]
     /// Jobs this process has asked the runtime to start: a job is started at most once, even if a
     /// stale observation still shows it as never started.
     var startsIssued: Set<String> = []
@@ -159,6 +166,7 @@ public struct SchedulerState: Sendable {
     /// The runtime could not create the job: nothing of it exists.
     public mutating func submissionFailed(_ name: String) {
         launching.remove(name)
+        releaseKey(of: name)
     }
 
     /// The job's container exists with its payload: the job is accepted (it would run even if the
@@ -169,6 +177,7 @@ public struct SchedulerState: Sendable {
         // creation was under way must not count this job as gone.
         apply(observation, ticket: takeTicket(), now: now, &effects)
         launching.remove(observation.name)
+        releaseKey(of: observation.name)
         startIfAccepted(observation.name, &effects)
         finish(&effects)
         return (records[observation.name]?.status ?? JobStatusDerivation.status(of: observation), effects)

@@ -32,7 +32,9 @@ extension JobScheduler {
 
     /// Creates every job of the batch (not started), then records the batch: only then does it exist,
     /// and its jobs start. Should anything fail before, what was made is removed and nothing runs.
-    public func submitBatch(_ request: BatchRequest) async throws(SchedulerError) -> BatchStatus {
+    public func submitBatch(_ request: BatchRequest, idempotencyKey: String? = nil) async throws(SchedulerError) -> BatchStatus {
+        let key = submissionKey(header: idempotencyKey, callerID: request.batchId) { RequestFingerprint.of(request) }
+        if let key, let made = try state.withLock({ state throws(SchedulerError) in try state.batchMade(under: key) }) { return made }
         guard (1...BatchRequest.maximumJobs).contains(request.jobs.count) else {
             throw .invalidRequest(["jobScheduleDescriptions: a batch has 1 to \(BatchRequest.maximumJobs) jobs, got \(request.jobs.count)"])
         }
@@ -58,16 +60,22 @@ extension JobScheduler {
 
         // Names: the batch's, and each job's under it, reserved together.
         var batchName = "", jobNames: [String] = []
-        repeat {
+        reserving: while true {
             batchName = JobNaming.newBatchName(for: configuration.job.name, at: clock.now)
             jobNames = launches.map { _ in JobNaming.newBatchJobName(in: batchName) }
-        } while !state.withLock({ $0.beginBatchSubmission(batchName, jobs: jobNames) })
+            let (name, jobs) = (batchName, jobNames)
+            switch try state.withLock({ state throws(SchedulerError) in try state.beginBatchSubmission(name, jobs: jobs, key: key) }) {
+            case .reserved: break reserving
+            case .repeated(let made): return made
+            case .nameTaken: continue
+            }
+        }
         for index in launches.indices {
             launches[index].name = jobNames[index]
             launches[index].batchName = batchName
         }
 
-        let batch = BatchObservation(name: batchName, batchId: request.batchId, created: clock.now)
+        let batch = BatchObservation(name: batchName, batchId: request.batchId, created: clock.now, submissionKey: key)
         do {
             try await createAll(launches)
             try await runtime.recordBatch(batch, selector: selector)

@@ -99,10 +99,21 @@ public final class JobScheduler: Service, Sendable {
 
     // MARK: - Requests
 
-    public func submit(_ request: JobRequest) async throws(SchedulerError) -> JobStatus {
+    /// Makes and starts a job. With an `idempotencyKey` (or, where radixconfig's `uniqueJobIds` asks for
+    /// it, a `jobId`), a request that repeats one made before is answered with the job that one made.
+    public func submit(_ request: JobRequest, idempotencyKey: String? = nil) async throws(SchedulerError) -> JobStatus {
+        let key = submissionKey(header: idempotencyKey, callerID: request.jobId) { RequestFingerprint.of(request) }
         var name = JobNaming.newName(for: configuration.job.name, at: clock.now)
-        let launch = try JobLaunchFactory.launch(for: request, name: name, configuration: configuration)
-        while !state.withLock({ $0.beginSubmission(name) }) { name = JobNaming.newName(for: configuration.job.name, at: clock.now) }
+        if let key, let made = try state.withLock({ state throws(SchedulerError) in try state.jobMade(under: key) }) { return made }
+        var launch = try JobLaunchFactory.launch(for: request, name: name, configuration: configuration)
+        launch.submissionKey = key
+        reserving: while true {
+            switch try state.withLock({ state throws(SchedulerError) in try state.beginSubmission(name, key: key) }) {
+            case .reserved: break reserving
+            case .repeated(let made): return made
+            case .nameTaken: name = JobNaming.newName(for: configuration.job.name, at: clock.now)
+            }
+        }
         var named = launch
         named.name = name
         do {
@@ -117,6 +128,14 @@ public final class JobScheduler: Service, Sendable {
         // process dies now (reconcile starts accepted jobs).
         let observation = JobObservation(accepted: named, at: clock.now)
         return decide { state, now in state.submissionCreated(observation, now: now) }
+    }
+
+    /// The key a request is known by: its `Idempotency-Key`, else its own ID where radixconfig's
+    /// `uniqueJobIds` makes IDs unique; nil for neither.
+    func submissionKey(header: String?, callerID: String?, fingerprint: () -> String) -> SubmissionKey? {
+        if let header { return SubmissionKey(source: .header, value: header, fingerprint: fingerprint()) }
+        if configuration.job.uniqueJobIds, let callerID { return SubmissionKey(source: .callerID, value: callerID, fingerprint: fingerprint()) }
+        return nil
     }
 
     public func stop(named name: String) async throws(SchedulerError) -> JobStatus {

@@ -15,6 +15,8 @@ public struct SchedulerConfiguration: Sendable {
     public var payloadLimit: Int
     /// How many jobs run at once; the others wait in the order they were submitted. nil: no limit.
     public var maxRunning: Int?
+    /// The engine's cores, when known: a CPU limit over them is refused (the engine would not start the job).
+    public var engineCPUs: Int?
 
     public init(applicationName: String, job: ResolvedJob, historyLimit: Int = 10, network: String? = nil,
                 stopGracePeriod: Duration = .seconds(30), payloadLimit: Int = 1_048_576, maxRunning: Int? = nil) {

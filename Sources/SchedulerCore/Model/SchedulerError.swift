@@ -21,12 +21,14 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     case scheduleNotFound(Int)
     /// What was asked exists already (409), e.g. a run of a schedule for this very second.
     case conflict(String)
+    /// A submission key (shown) was first used by a different request, which made `madeBy` (422).
+    case keyReused(String, madeBy: String)
 
     public var httpStatus: Int {
         switch self {
         case .jobNotFound, .batchNotFound, .scheduleNotFound: 404
         case .conflict: 409
-        case .invalidRequest: 422
+        case .invalidRequest, .keyReused: 422
         case .badRequest, .jobAlreadyEnded, .batchAlreadyEnded: 400
         case .payloadTooLarge: 413
         case .engineUnavailable: 503
@@ -38,7 +40,7 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
         switch self {
         case .jobNotFound, .batchNotFound, .scheduleNotFound: "NotFound"
         case .conflict: "Conflict"
-        case .invalidRequest: "Invalid"
+        case .invalidRequest, .keyReused: "Invalid"
         case .badRequest, .jobAlreadyEnded, .batchAlreadyEnded: "BadRequest"
         case .payloadTooLarge: "RequestEntityTooLarge"
         case .engineUnavailable: "ServiceUnavailable"
@@ -57,6 +59,7 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
         case .engineUnavailable(let message): "the Docker engine is unavailable: \(message)"
         case .scheduleNotFound(let index): "the job has no schedule \(index) (its cron's schedules are numbered from 0)"
         case .conflict(let message): message
+        case .keyReused(let key, let made): "\(key) was first used by a different request (which made \(made)): a new request needs a new key"
         }
     }
 }

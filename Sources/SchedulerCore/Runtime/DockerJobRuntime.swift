@@ -1,5 +1,6 @@
 import DockerEngine
 import Foundation
+import RadixConfig
 
 /// Runs each job as one container on a Docker engine. The container's name and hostname are the job
 /// name; its labels describe the job. A failed attempt is retried by starting the same container again,
@@ -36,7 +37,8 @@ public struct DockerJobRuntime: JobRuntime {
     }
 
     func containerSpec(for launch: JobLaunch) -> ContainerSpec {
-        var environment = launch.environment
+        // The RADIX_* names are the scheduler's alone (a launch never carries one: this is the last guard).
+        var environment = launch.environment.filter { !ReservedVariables.isReserved($0.key) }
         environment["RADIX_JOB_NAME"] = launch.name
         environment["RADIX_APP"] = launch.selector.applicationName
         environment["RADIX_COMPONENT"] = launch.selector.jobComponent
@@ -87,9 +89,7 @@ public struct DockerJobRuntime: JobRuntime {
             return nil
         }
         // Only this scheduler's jobs: a container of the same name from elsewhere is not ours.
-        guard details.config.labels[JobLabels.application] == selector.applicationName,
-              details.config.labels[JobLabels.jobComponent] == selector.jobComponent,
-              details.state.status != .removing else { return nil }  // a job being deleted is gone already
+        guard Self.isJob(name, details, of: selector), details.state.status != .removing else { return nil }  // a job being deleted is gone already
         // Stop requests are read in `observeAll` only: after that, the scheduler that made them remembers
         // them, and sparing a volume list per event keeps status updates fast.
         return try await observation(from: details, stopRequested: false)
@@ -105,7 +105,9 @@ public struct DockerJobRuntime: JobRuntime {
         var results: [JobObservation] = []
         var toInspect: [String] = []
         for summary in try await summaries {
-            guard let name = summary.labels[JobLabels.jobName] else { continue }
+            // A job's container is named as its label says: a label naming another container (planted
+            // to make this scheduler list, stop or delete that one) does not make a job.
+            guard let name = summary.labels[JobLabels.jobName], summary.names.contains(name) else { continue }
             if let facts = summary.labels[JobLabels.batchName].flatMap({ records.finalFacts[$0]?[name] }),
                Self.stillHold(facts, listed: summary) {
                 results.append(Self.observation(name: name, labels: summary.labels, facts: facts, stopRequested: records.stopped.contains(name)))
@@ -114,7 +116,7 @@ public struct DockerJobRuntime: JobRuntime {
             }
         }
         // Removed between the list and the inspection: gone.
-        results += try await inspectEach(toInspect, stopped: records.stopped).compactMap(\.self)
+        results += try await inspectEach(toInspect, stopped: records.stopped, selector: selector).compactMap(\.self)
         for index in results.indices {
             results[index].attempts = (records.attempts[results[index].name] ?? []).sorted { $0.index < $1.index }
         }
@@ -123,7 +125,7 @@ public struct DockerJobRuntime: JobRuntime {
 
     /// Inspects each job, `observationConcurrency` at a time, in the order given; nil for one that is
     /// gone (or being removed).
-    private func inspectEach(_ names: [String], stopped: Set<String>) async throws -> [JobObservation?] {
+    private func inspectEach(_ names: [String], stopped: Set<String>, selector: JobSelector) async throws -> [JobObservation?] {
         try await withThrowingTaskGroup(of: (Int, JobObservation?).self) { group in
             var results = [JobObservation?](repeating: nil, count: names.count)
             var pending = names.enumerated().makeIterator()
@@ -132,7 +134,7 @@ public struct DockerJobRuntime: JobRuntime {
                 group.addTask {
                     do {
                         let details = try await client.inspectContainer(name)
-                        if details.state.status == .removing { return (index, nil) }
+                        if details.state.status == .removing || !Self.isJob(name, details, of: selector) { return (index, nil) }
                         return (index, try await observation(from: details, stopRequested: stopped.contains(name)))
                     } catch DockerEngineError.notFound {
                         return (index, nil)
@@ -146,6 +148,15 @@ public struct DockerJobRuntime: JobRuntime {
             }
             return results
         }
+    }
+
+    /// Whether the container is this scheduler's job `name`: its application's and job's labels, and
+    /// a job-name label that is its own name. Checked on every path that reads a job, so nothing named
+    /// by another container's labels is taken for one.
+    static func isJob(_ name: String, _ details: ContainerDetails, of selector: JobSelector) -> Bool {
+        details.config.labels[JobLabels.application] == selector.applicationName
+            && details.config.labels[JobLabels.jobComponent] == selector.jobComponent
+            && details.config.labels[JobLabels.jobName] == name && details.name == name
     }
 
     /// What the volumes record: stop requests, each job's failed attempts, and ended batches' final facts.
@@ -231,13 +242,14 @@ public struct DockerJobRuntime: JobRuntime {
             failurePolicy: labels[JobLabels.failurePolicy].flatMap(FailurePolicyLabel.decode),
             stopRequested: stopRequested,
             submissionComplete: facts.submissionComplete,
-            scheduledRun: JobLabels.scheduledRun(from: labels)
+            scheduledRun: JobLabels.scheduledRun(from: labels),
+            submissionKey: JobLabels.submissionKey(from: labels)
         )
     }
 
     public func recordBatchOutcome(name: String, jobs: [String], selector: JobSelector) async throws {
         var facts: [String: FinalJobFacts] = [:]
-        for (job, observed) in zip(jobs, try await inspectEach(jobs, stopped: [])) {
+        for (job, observed) in zip(jobs, try await inspectEach(jobs, stopped: [], selector: selector)) {
             guard let observed, [.exited, .dead, .created].contains(observed.runState) else {
                 throw BatchOutcomeUnavailable(batch: name, job: job, state: observed?.runState)
             }

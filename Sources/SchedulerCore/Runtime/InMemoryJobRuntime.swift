@@ -225,7 +225,7 @@ public final class InMemoryJobRuntime: JobRuntime {
             restartCount: container.restartCount, timeLimitSeconds: container.launch.timeLimitSeconds,
             backoffLimit: container.launch.backoffLimit, failurePolicy: container.launch.failurePolicy, stopRequested: stopRequested,
             submissionComplete: container.runState != .created || container.submissionComplete,
-            scheduledRun: container.launch.scheduledRun
+            scheduledRun: container.launch.scheduledRun, submissionKey: container.launch.submissionKey
         )
     }
 

@@ -19,6 +19,9 @@ enum JobLabels {
     static let scheduleIndex = "radix-schedule-index"
     static let scheduleExpression = "radix-schedule"
     static let scheduledAt = "radix-scheduled-at"
+    /// On a job (or a batch's record) made by a keyed request: the key, and the request's fingerprint.
+    static let submissionKey = "radix-submission-key"
+    static let requestFingerprint = "radix-request-fingerprint"
     /// On a batch's jobs (and its records): the batch, and the job's place in it.
     static let batchName = "radix-batch-name"
     static let batchIndex = "radix-batch-index"
@@ -68,6 +71,10 @@ enum JobLabels {
             labels[scheduleExpression] = run.expression
             labels[scheduledAt] = String(run.tick.timeIntervalSince1970)
         }
+        if let key = launch.submissionKey {
+            labels[submissionKey] = key.recorded
+            labels[requestFingerprint] = key.fingerprint
+        }
         if let payload = launch.payload {
             labels[payloadPath] = payload.directory
             labels[payloadBytes] = String(payload.bytes.count)
@@ -80,6 +87,12 @@ enum JobLabels {
         guard let index = labels[scheduleIndex].flatMap(Int.init), let expression = labels[scheduleExpression],
               let tick = labels[scheduledAt].flatMap(Double.init) else { return nil }
         return ScheduledRun(index: index, expression: expression, tick: Date(timeIntervalSince1970: tick))
+    }
+
+    /// The key a keyed request was recorded under, from a job's or a batch record's labels.
+    static func submissionKey(from labels: [String: String]) -> SubmissionKey? {
+        guard let key = labels[submissionKey], let fingerprint = labels[requestFingerprint] else { return nil }
+        return SubmissionKey(recorded: key, fingerprint: fingerprint)
     }
 
     /// The name of the volume that records a schedule's suspension (job names are only unique within an application).
@@ -125,6 +138,10 @@ enum JobLabels {
             batchCreated: String(batch.created.timeIntervalSince1970),
         ]
         labels[batchId] = batch.batchId
+        if let key = batch.submissionKey {
+            labels[submissionKey] = key.recorded
+            labels[requestFingerprint] = key.fingerprint
+        }
         return labels
     }
 
@@ -150,7 +167,8 @@ enum JobLabels {
             guard volume.labels[batchRecord] == "true", let name = volume.labels[batchName],
                   let created = volume.labels[batchCreated].flatMap(Double.init) else { return nil }
             return BatchObservation(name: name, batchId: volume.labels[batchId], created: Date(timeIntervalSince1970: created),
-                                    stopRequestedAt: stops[name], outcomeRecorded: outcomes.contains(name))
+                                    stopRequestedAt: stops[name], outcomeRecorded: outcomes.contains(name),
+                                    submissionKey: submissionKey(from: volume.labels))
         }
     }
 

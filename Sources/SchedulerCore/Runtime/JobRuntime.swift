@@ -41,6 +41,8 @@ public struct JobLaunch: Sendable, Equatable {
     public var payload: PayloadFile?
     /// For a run a schedule started: which schedule, and its tick.
     public var scheduledRun: ScheduledRun?
+    /// The key a repeated request is known by (recorded with the job).
+    public var submissionKey: SubmissionKey?
 }
 
 /// A job's payload: written to `<directory>/payload` in the job's filesystem.
@@ -98,13 +100,17 @@ public struct JobObservation: Sendable, Equatable {
     public var submissionComplete: Bool
     /// For a run a schedule started: which schedule, and its tick.
     public var scheduledRun: ScheduledRun?
+    /// The key a repeated request is known by.
+    public var submissionKey: SubmissionKey?
 
     public init(name: String, jobId: String? = nil, batchName: String? = nil, batchIndex: Int = 0, image: String, imageID: String = "", created: Date? = nil,
                 startedAt: Date? = nil, finishedAt: Date? = nil, runState: RunState, exitCode: Int = 0, oomKilled: Bool = false,
                 engineError: String = "", restartCount: Int = 0, timeLimitSeconds: Int, backoffLimit: Int = 0,
                 failurePolicy: FailurePolicy? = nil, attempts: [JobAttempt] = [],
-                stopRequested: Bool = false, submissionComplete: Bool = true, scheduledRun: ScheduledRun? = nil) {
+                stopRequested: Bool = false, submissionComplete: Bool = true, scheduledRun: ScheduledRun? = nil,
+                submissionKey: SubmissionKey? = nil) {
         self.scheduledRun = scheduledRun
+        self.submissionKey = submissionKey
         self.name = name
         self.jobId = jobId
         self.batchName = batchName
@@ -131,7 +137,7 @@ public struct JobObservation: Sendable, Equatable {
     public init(accepted launch: JobLaunch, at created: Date) {
         self.init(name: launch.name, jobId: launch.jobId, batchName: launch.batchName, batchIndex: launch.batchIndex, image: launch.image,
                   created: created, runState: .created, timeLimitSeconds: launch.timeLimitSeconds, backoffLimit: launch.backoffLimit,
-                  failurePolicy: launch.failurePolicy, scheduledRun: launch.scheduledRun)
+                  failurePolicy: launch.failurePolicy, scheduledRun: launch.scheduledRun, submissionKey: launch.submissionKey)
     }
 
     /// When the job's time is up: its time limit counts from creation and covers every attempt.
@@ -149,8 +155,12 @@ public struct BatchObservation: Sendable, Equatable {
     public var stopRequestedAt: Date?
     /// Every job had ended and their final facts are recorded (`recordBatchOutcome`).
     public var outcomeRecorded: Bool
+    /// The key a repeated request is known by (recorded with the batch).
+    public var submissionKey: SubmissionKey?
 
-    public init(name: String, batchId: String? = nil, created: Date, stopRequestedAt: Date? = nil, outcomeRecorded: Bool = false) {
+    public init(name: String, batchId: String? = nil, created: Date, stopRequestedAt: Date? = nil, outcomeRecorded: Bool = false,
+                submissionKey: SubmissionKey? = nil) {
+        self.submissionKey = submissionKey
         self.name = name
         self.batchId = batchId
         self.created = created

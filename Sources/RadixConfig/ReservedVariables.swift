@@ -1,0 +1,21 @@
+/// Environment variables the scheduler sets in every job's container (`RADIX_JOB_NAME`, `RADIX_APP`,
+/// `RADIX_COMPONENT`, `RADIX_ENVIRONMENT`, ...): no configuration or request may set a name of theirs,
+/// as in Radix, where `RADIX_*` names are the platform's.
+public enum ReservedVariables {
+    public static let prefix = "RADIX_"
+
+    public static func isReserved(_ name: String) -> Bool { name.hasPrefix(prefix) }
+}
+
+extension MappingReader {
+    /// A `variables:` mapping, without (and reporting) the names the scheduler sets itself.
+    func variables(_ key: String = "variables") -> [String: String] {
+        var variables = stringMap(key)
+        for name in variables.keys.filter(ReservedVariables.isReserved).sorted() {
+            context.report(ConfigPath.key(path(key), name), line: line(key),
+                           "names starting with \(ReservedVariables.prefix) are set by the scheduler")
+            variables[name] = nil
+        }
+        return variables
+    }
+}
