@@ -5,6 +5,12 @@ let strictSwift: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+// scripts/fuzz.sh builds everything with coverage (and ASan) and names libFuzzer here: only the fuzzers
+// link it (its `main` would clash with every other executable's), and they are built as its targets.
+let libFuzzer = Context.environment["JOBSCHED_LIBFUZZER"]
+let fuzzerSettings = strictSwift + (libFuzzer == nil ? [] : [.define("FUZZING")])
+let fuzzerLinking: [LinkerSetting] = libFuzzer.map { [.unsafeFlags([$0, "-lstdc++"])] } ?? []
+
 let package = Package(
     name: "radix-job-scheduler",
     platforms: [.macOS(.v15)],
@@ -37,6 +43,24 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
+        // libFuzzer targets for what a client or a config file can send (scripts/fuzz.sh builds them with
+        // -sanitize=fuzzer); built normally, each replays a corpus (Fuzz/corpus) through the same check.
+        .target(name: "FuzzCorpus", path: "Fuzz/FuzzCorpus", swiftSettings: fuzzerSettings),
+        .executableTarget(name: "radixconfig-fuzzer", dependencies: ["RadixConfig", "FuzzCorpus"], path: "Fuzz/RadixConfigFuzzer",
+                          swiftSettings: fuzzerSettings, linkerSettings: fuzzerLinking),
+        .executableTarget(
+            name: "request-fuzzer",
+            dependencies: [
+                "JobSchedulerAPI", "SchedulerCore", "RadixConfig", "FuzzCorpus",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            path: "Fuzz/RequestFuzzer",
+            swiftSettings: fuzzerSettings,
+            linkerSettings: fuzzerLinking
+        ),
         // libcurl headers plus tiny shims for its variadic C functions.
         .systemLibrary(
             name: "CCurl",

@@ -32,6 +32,10 @@ fi
 # The contract proven from outside: spec validator, schemathesis on a live scheduler, a generated Python client.
 bash scripts/check-api.sh || status=$?
 if [ $# -eq 0 ]; then
+    # libFuzzer on the radixconfig parser and the API's request bodies, a minute each (FUZZ_SECONDS).
+    bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}" || status=$?
+fi
+if [ $# -eq 0 ]; then
     # The example application in containers (deploy/): the scheduler's image built by deploy/Dockerfile
     # (debug: a third of a release build's time, and the test is about behaviour), docker-compose up,
     # the backend's job through http://compute:8000, docker-compose down leaving nothing behind.

@@ -77,7 +77,8 @@ extension JobRequest {
             command: description.command,
             args: description.args,
             imageTagName: description.imageTagName,
-            failurePolicy: description.failurePolicy.map(FailurePolicy.init)
+            failurePolicy: description.failurePolicy.map(FailurePolicy.init),
+            runAsUser: description.runAsUser
         )
     }
 
@@ -92,7 +93,8 @@ extension JobRequest {
             command: config.command,
             args: config.args,
             imageTagName: config.imageTagName,
-            failurePolicy: config.failurePolicy.map(FailurePolicy.init)
+            failurePolicy: config.failurePolicy.map(FailurePolicy.init),
+            runAsUser: config.runAsUser
         )
     }
 }

@@ -44,19 +44,18 @@ struct JobsAPI: APIProtocol {  // the Batch operations: BatchesAPI.swift
         var image: String?
         var node: Bool
         var runtime: Bool
-        var runAsUser: Bool
         var timeLimitSeconds: Int64?
         /// Where the fields are, for the messages (`jobScheduleDescriptions[2].`).
         var path = ""
 
         init(_ description: Components.Schemas.JobScheduleDescription, path: String = "") {
-            (image, node, runtime, runAsUser) = (description.image, description.node != nil, description.runtime != nil, description.runAsUser != nil)
+            (image, node, runtime) = (description.image, description.node != nil, description.runtime != nil)
             timeLimitSeconds = description.timeLimitSeconds
             self.path = path
         }
 
         init(_ config: Components.Schemas.RadixJobComponentConfig, path: String) {
-            (image, node, runtime, runAsUser) = (config.image, config.node != nil, config.runtime != nil, config.runAsUser != nil)
+            (image, node, runtime) = (config.image, config.node != nil, config.runtime != nil)
             timeLimitSeconds = config.timeLimitSeconds
             self.path = path
         }
@@ -78,7 +77,6 @@ struct JobsAPI: APIProtocol {  // the Batch operations: BatchesAPI.swift
         let unsupported = [
             ("node", fields.node, "GPUs cannot be requested here"),
             ("runtime", fields.runtime, "the node's architecture or type cannot be chosen here"),
-            ("runAsUser", fields.runAsUser, "the user a job runs as cannot be chosen yet"),
         ].filter(\.1).map { "\(fields.path)\($0.0): \($0.2)" }
         if !unsupported.isEmpty {
             let message = "invalid job request: " + unsupported.joined(separator: "; ")

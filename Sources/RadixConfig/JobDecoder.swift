@@ -57,6 +57,10 @@ struct JobDecoder {
         definition.cron = job.cron()
         definition.maxRunning = job.int("maxRunning")
         definition.uniqueJobIds = job.bool("uniqueJobIds") ?? false
+        definition.readOnlyFileSystem = job.bool("readOnlyFileSystem") ?? false
+        if let user = job.int("runAsUser") {
+            if RunAsUser.isValid(Int64(user)) { definition.runAsUser = Int64(user) } else { job.report("runAsUser", RunAsUser.rule(user)) }
+        }
         if let value = definition.maxRunning, value < 1 { job.report("maxRunning", "must be at least 1, got \(value)") }
         job.checkRequestsWithinLimits(definition.resources, resourcesPath: job.path("resources"), line: job.line("resources"))
 

@@ -41,6 +41,8 @@ extension JobDefinition {
         )
         resolved.cron = override?.cron ?? cron
         resolved.uniqueJobIds = uniqueJobIds
+        resolved.runAsUser = runAsUser
+        resolved.readOnlyFileSystem = readOnlyFileSystem
         return resolved
     }
 }

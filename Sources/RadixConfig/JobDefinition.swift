@@ -31,6 +31,10 @@ public struct JobDefinition: Sendable, Hashable {
     /// A request's `jobId` (a batch's `batchId`) names one submission: a repeated request answers the
     /// job it made (this scheduler's own key; Radix has none).
     public var uniqueJobIds = false
+    /// The user ID the job's container runs as; nil: the image's user.
+    public var runAsUser: Int64?
+    /// The job's root filesystem is read-only (its payload still readable).
+    public var readOnlyFileSystem = false
     /// When the job runs by itself; nil: only when asked through the API.
     public var cron: JobCron?
     public var environmentConfig: [JobEnvironmentConfig]

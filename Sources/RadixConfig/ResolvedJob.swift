@@ -30,6 +30,10 @@ public struct ResolvedJob: Sendable, Hashable {
     public var maxRunning: Int?
     /// A request's `jobId` (a batch's `batchId`) names one submission.
     public var uniqueJobIds = false
+    /// The user ID the job's container runs as; nil: the image's user.
+    public var runAsUser: Int64?
+    /// The job's root filesystem is read-only (its payload still readable).
+    public var readOnlyFileSystem = false
     /// When the job runs by itself (the environment's `cron`, else the job's).
     public var cron: JobCron?
 

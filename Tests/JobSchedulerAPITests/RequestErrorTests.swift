@@ -77,7 +77,7 @@ struct RequestErrorTests {
             let refused = [
                 (#"{"node":{"gpu":"nvidia-v100","gpuCount":"1"}}"#, "node"),
                 (#"{"runtime":{"architecture":"arm64"}}"#, "runtime"),
-                (#"{"runAsUser":1000}"#, "runAsUser"),
+                (#"{"runAsUser":-1}"#, "runAsUser"),
             ]
             for (body, field) in refused {
                 let message = try await client.request(.post, "/api/v1/jobs", json: body).expectFailure(422, "Invalid")
@@ -89,6 +89,9 @@ struct RequestErrorTests {
             // null is the same as leaving a field out, and safeToRestart asks nothing this scheduler does not keep.
             let name = try await client.submit(#"{"node":null,"runtime":null,"failurePolicy":null,"runAsUser":null,"safeToRestart":true}"#)
             #expect(jobs.containerNames == [name])
+            // runAsUser is honoured: the container runs as that user.
+            let asUser = try await client.submit(#"{"runAsUser":1000}"#)
+            #expect(jobs.container(asUser)?.launch.user == "1000")
             // Radix's document has no null timestamps on a pod: an unknown one is left out (a job's are null).
             try await client.waitFor(name, toBe: ["Running"])
             let running = try await client.status(of: name)

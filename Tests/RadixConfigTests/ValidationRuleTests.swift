@@ -330,6 +330,18 @@ struct ValidationRuleTests {
                 MODE: fast
                 RADIX_ENVIRONMENT: prod
             """, path: "spec.jobs[0].variables.RADIX_ENVIRONMENT", message: "names starting with RADIX_ are set by the scheduler"),
+        RuleCase("runAsUser is a user ID", jobs: """
+            - name: compute
+              src: compute
+              schedulerPort: 8000
+              runAsUser: -5  #!
+            """, path: "spec.jobs[0].runAsUser", message: "must be a user ID from 0 to 2147483647, got -5"),
+        RuleCase("readOnlyFileSystem is true or false", jobs: """
+            - name: compute
+              src: compute
+              schedulerPort: 8000
+              readOnlyFileSystem: yes please  #!
+            """, path: "spec.jobs[0].readOnlyFileSystem", message: "expected true or false, got the string \"yes please\""),
         RuleCase("a cpu limit is one the engine can set", jobs: """
             - name: compute
               src: compute

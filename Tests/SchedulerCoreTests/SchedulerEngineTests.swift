@@ -309,3 +309,48 @@ struct PlantedContainerTests {
         try? await engine.removeContainer(victim, force: true)
     }
 }
+
+/// radixconfig's `runAsUser` and `readOnlyFileSystem`, on the real engine.
+@Suite("Job security options", .requiresEngine)
+struct JobSecurityTests {
+    static func output(of name: String, in harness: SchedulerHarness) async throws -> String {
+        var text = ""
+        for try await chunk in try await harness.scheduler.logs(named: name, options: JobLogOptions()) {
+            text += String(decoding: chunk.bytes, as: UTF8.self)
+        }
+        return text
+    }
+
+    @Test func aJobRunsAsItsUserAndARequestMayChooseAnother() async throws {
+        let harness = try await SchedulerHarness(script: "id -u; cat /args/payload", runAsUser: 1234)
+        do {
+            let configured = try await harness.scheduler.submit(JobRequest(payload: "p1"))
+            let chosen = try await harness.scheduler.submit(JobRequest(payload: "p2", runAsUser: 4321))
+            for job in [configured, chosen] { try await harness.waitFor(job.name, [.succeeded]) }
+            #expect(try await Self.output(of: configured.name, in: harness) == "1234\np1")
+            #expect(try await Self.output(of: chosen.name, in: harness) == "4321\np2", "the payload is readable by any user")
+        } catch {
+            await harness.finish()
+            throw error
+        }
+        await harness.finish()
+    }
+
+    @Test func aReadOnlyFileSystemStillHasItsPayload() async throws {
+        let harness = try await SchedulerHarness(script: "cat /args/payload; echo; touch /written 2>&1 || echo refused", readOnlyFileSystem: true)
+        do {
+            let job = try await harness.scheduler.submit(JobRequest(payload: "the payload"))
+            try await harness.waitFor(job.name, [.succeeded])
+            let output = try await Self.output(of: job.name, in: harness)
+            #expect(output.hasPrefix("the payload\n") && output.contains("Read-only file system") && output.hasSuffix("refused\n"), "\(output)")
+            // The payload's volume goes with the job.
+            try await harness.scheduler.delete(named: job.name)
+            let volumes = try await SchedulerHarness.engine.listVolumes(labels: ["radix-job-name=\(job.name)"])
+            #expect(volumes.isEmpty, "\(volumes.map(\.name))")
+        } catch {
+            await harness.finish()
+            throw error
+        }
+        await harness.finish()
+    }
+}

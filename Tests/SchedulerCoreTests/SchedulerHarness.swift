@@ -21,13 +21,15 @@ struct SchedulerHarness {
     init(script: String, payloadPath: String? = "/args", timeLimitSeconds: Int = 120, backoffLimit: Int = 0,
          failurePolicy: FailurePolicy? = nil, historyLimit: Int = 10, stopGracePeriod: Duration = .seconds(2), applicationName: String? = nil,
          network: String? = nil, ports: [PortDefinition] = [], resources: ResourceRequirements = ResourceRequirements(),
-         engine: DockerEngineClient = SchedulerHarness.engine, logger: Logger? = nil,
+         engine: DockerEngineClient = SchedulerHarness.engine, logger: Logger? = nil, runAsUser: Int64? = nil, readOnlyFileSystem: Bool = false,
          wrapRuntime: (DockerJobRuntime) -> any JobRuntime = { $0 }) async throws {
         try await TestEngine.requireEngine()
         self.applicationName = applicationName ?? "t-\(UUID().uuidString.prefix(8).lowercased())"
-        let job = ResolvedJob(name: "work", image: Self.image, schedulerPort: 8000, payloadPath: payloadPath, ports: ports,
+        var job = ResolvedJob(name: "work", image: Self.image, schedulerPort: 8000, payloadPath: payloadPath, ports: ports,
                               variables: ["FROM_CONFIG": "config"], resources: resources, timeLimitSeconds: timeLimitSeconds, backoffLimit: backoffLimit,
                               command: ["sh", "-c", script], failurePolicy: failurePolicy)
+        job.runAsUser = runAsUser
+        job.readOnlyFileSystem = readOnlyFileSystem
         configuration = SchedulerConfiguration(applicationName: self.applicationName, job: job, historyLimit: historyLimit,
                                                network: network, stopGracePeriod: stopGracePeriod)
         runtime = DockerJobRuntime(client: engine)

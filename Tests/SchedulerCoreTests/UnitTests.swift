@@ -244,6 +244,21 @@ struct JobLaunchFactoryTests {
         #expect(shares?.cpuShares == 262_144)
     }
 
+    @Test func aJobRunsAsTheRequestsUserElseTheConfiguredOneElseTheImages() throws {
+        #expect(try JobLaunchFactory.launch(for: JobRequest(), name: "n", configuration: configuration).user == nil)
+        var configured = configuration
+        configured.job.runAsUser = 1000
+        configured.job.readOnlyFileSystem = true
+        let launch = try JobLaunchFactory.launch(for: JobRequest(), name: "n", configuration: configured)
+        #expect(launch.user == "1000" && launch.readOnlyRootFilesystem)
+        #expect(try JobLaunchFactory.launch(for: JobRequest(runAsUser: 0), name: "n", configuration: configured).user == "0")
+        #expect(problems(of: JobRequest(runAsUser: -1)) == ["runAsUser: must be a user ID from 0 to 2147483647, got -1"])
+        #expect(problems(of: JobRequest(runAsUser: 2_147_483_648)).count == 1)
+        // A batch's default applies unless the job sets its own.
+        #expect(JobRequest(runAsUser: 5).merged(over: JobRequest(runAsUser: 7)).runAsUser == 5)
+        #expect(JobRequest().merged(over: JobRequest(runAsUser: 7)).runAsUser == 7)
+    }
+
     @Test func payloadRules() {
         var noPayloadJob = configuration
         noPayloadJob.job.payloadPath = nil

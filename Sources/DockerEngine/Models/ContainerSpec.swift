@@ -62,11 +62,14 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
         public var autoRemove: Bool
         /// Runs a tiny init as PID 1, so signals reach the job and zombies are reaped.
         public var initProcess: Bool?
+        /// Volumes mounted in the container, as `name:/path`.
+        public var binds: [String]?
 
         public init(nanoCPUs: Int64? = nil, memoryBytes: Int64? = nil, memoryReservationBytes: Int64? = nil,
                     cpuShares: Int64? = nil, networkMode: String? = nil, restartPolicy: RestartPolicy = .no,
                     securityOptions: [String] = [], readOnlyRootFilesystem: Bool = false, autoRemove: Bool = false,
-                    initProcess: Bool? = nil) {
+                    initProcess: Bool? = nil, binds: [String]? = nil) {
+            self.binds = binds
             self.nanoCPUs = nanoCPUs
             self.memoryBytes = memoryBytes
             self.memoryReservationBytes = memoryReservationBytes
@@ -83,7 +86,7 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
             case nanoCPUs = "NanoCpus", memoryBytes = "Memory", memoryReservationBytes = "MemoryReservation"
             case cpuShares = "CpuShares", networkMode = "NetworkMode", restartPolicy = "RestartPolicy"
             case securityOptions = "SecurityOpt", readOnlyRootFilesystem = "ReadonlyRootfs", autoRemove = "AutoRemove"
-            case initProcess = "Init"
+            case initProcess = "Init", binds = "Binds"
         }
     }
 

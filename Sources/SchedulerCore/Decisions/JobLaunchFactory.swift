@@ -83,6 +83,8 @@ public enum JobLaunchFactory {
         }
         if variables.values.contains(where: { $0.utf8.contains(0) }) { problems.append("variables: values must not contain NUL characters") }
         problems += request.failurePolicy?.problems() ?? []
+        let user = request.runAsUser ?? job.runAsUser
+        if let user, !RunAsUser.isValid(user) { problems.append("runAsUser: \(RunAsUser.rule(user))") }
         if !problems.isEmpty { throw .invalidRequest(problems.sorted()) }
 
         return JobLaunch(
@@ -103,7 +105,9 @@ public enum JobLaunchFactory {
             timeLimitSeconds: timeLimit,
             backoffLimit: backoffLimit,
             failurePolicy: request.failurePolicy ?? job.failurePolicy,
-            payload: request.payload.map { PayloadFile(directory: job.payloadPath!, bytes: Array($0.utf8)) }
+            payload: request.payload.map { PayloadFile(directory: job.payloadPath!, bytes: Array($0.utf8)) },
+            user: user.map { String($0) },
+            readOnlyRootFilesystem: job.readOnlyFileSystem
         )
     }
 

@@ -21,11 +21,14 @@ public struct JobRequest: Sendable, Equatable {
     public var imageTagName: String?
     /// Replaces radixconfig's failure policy whole.
     public var failurePolicy: FailurePolicy?
+    /// The user ID the job runs as, over radixconfig's `runAsUser` (else the image's user).
+    public var runAsUser: Int64?
 
     public init(payload: String? = nil, jobId: String? = nil, variables: [String: String]? = nil,
                 requests: [String: String]? = nil, limits: [String: String]? = nil, timeLimitSeconds: Int? = nil,
                 backoffLimit: Int? = nil, command: [String]? = nil, args: [String]? = nil, imageTagName: String? = nil,
-                failurePolicy: FailurePolicy? = nil) {
+                failurePolicy: FailurePolicy? = nil, runAsUser: Int64? = nil) {
+        self.runAsUser = runAsUser
         self.payload = payload
         self.jobId = jobId
         self.variables = variables
@@ -56,7 +59,8 @@ public struct JobRequest: Sendable, Equatable {
                           command: command ?? defaults.command,
                           args: args ?? defaults.args,
                           imageTagName: imageTagName ?? defaults.imageTagName,
-                          failurePolicy: failurePolicy ?? defaults.failurePolicy)
+                          failurePolicy: failurePolicy ?? defaults.failurePolicy,
+                          runAsUser: runAsUser ?? defaults.runAsUser)
     }
 }
 

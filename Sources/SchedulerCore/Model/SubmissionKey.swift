@@ -69,7 +69,7 @@ enum RequestFingerprint {
             request.payload.map { "\($0.utf8.count):\($0)" } ?? "-", request.jobId ?? "-", map(request.variables), map(request.requests),
             map(request.limits), request.timeLimitSeconds.map(String.init) ?? "-", request.backoffLimit.map(String.init) ?? "-",
             list(request.command), list(request.args), request.imageTagName ?? "-",
-            request.failurePolicy.map(FailurePolicyLabel.encode) ?? "-",
+            request.failurePolicy.map(FailurePolicyLabel.encode) ?? "-", request.runAsUser.map { String($0) } ?? "-",
         ]
     }
 

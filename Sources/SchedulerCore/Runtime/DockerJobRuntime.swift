@@ -26,15 +26,30 @@ public struct DockerJobRuntime: JobRuntime {
 
     public func create(_ launch: JobLaunch) async throws {
         let spec = containerSpec(for: launch)
+        if launch.readOnlyRootFilesystem, launch.payload != nil {
+            // Nothing can be written into a read-only root, not even before the start: the payload's
+            // folder is a volume of the job's own (labelled with it: removed with it).
+            try await client.createVolume(name: Self.payloadVolumeName(for: launch.name), labels: [
+                JobLabels.application: launch.selector.applicationName,
+                JobLabels.jobComponent: launch.selector.jobComponent,
+                JobLabels.jobName: launch.name,
+            ])
+        }
         _ = try await client.createContainer(name: launch.name, spec: spec)
         guard let payload = launch.payload else { return }
         do {
-            try await client.uploadArchive(launch.name, to: "/", archive: try Self.payloadArchive(payload))
+            if launch.readOnlyRootFilesystem {
+                try await client.uploadArchive(launch.name, to: payload.directory, archive: try Self.payloadArchive(payload, inItsFolder: true))
+            } else {
+                try await client.uploadArchive(launch.name, to: "/", archive: try Self.payloadArchive(payload))
+            }
         } catch {
             try? await client.removeContainer(launch.name, force: true)
             throw error
         }
     }
+
+    static func payloadVolumeName(for job: String) -> String { job + "-payload" }
 
     func containerSpec(for launch: JobLaunch) -> ContainerSpec {
         // The RADIX_* names are the scheduler's alone (a launch never carries one: this is the last guard).
@@ -51,6 +66,7 @@ public struct DockerJobRuntime: JobRuntime {
             environment: environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },
             command: launch.args,
             entrypoint: launch.command,
+            user: launch.user,
             exposedPorts: launch.exposedPorts.map { "\($0)/tcp" },
             host: .init(
                 nanoCPUs: launch.nanoCPUs,
@@ -59,15 +75,23 @@ public struct DockerJobRuntime: JobRuntime {
                 cpuShares: launch.cpuShares,
                 networkMode: network,
                 restartPolicy: .no,
-                securityOptions: ["no-new-privileges"]
+                securityOptions: ["no-new-privileges"],
+                readOnlyRootFilesystem: launch.readOnlyRootFilesystem,
+                binds: launch.readOnlyRootFilesystem && launch.payload != nil
+                    ? ["\(Self.payloadVolumeName(for: launch.name)):\(launch.payload!.directory)"] : nil
             ),
             network: network.map { .init(name: $0, aliases: [launch.name]) }
         )
     }
 
-    /// The payload file and its parent directories, readable by any user the image runs as.
-    static func payloadArchive(_ payload: PayloadFile) throws -> [UInt8] {
+    /// The payload file and its parent directories, readable by any user the image runs as; or, to be
+    /// unpacked in the payload's folder itself, the file alone.
+    static func payloadArchive(_ payload: PayloadFile, inItsFolder: Bool = false) throws -> [UInt8] {
         var archive = TarArchive()
+        if inItsFolder {
+            try archive.addFile("payload", contents: payload.bytes, mode: 0o644)
+            return archive.finished()
+        }
         var path = ""
         for component in payload.directory.split(separator: "/") {
             path += (path.isEmpty ? "" : "/") + component

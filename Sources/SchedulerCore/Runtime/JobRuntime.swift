@@ -43,6 +43,10 @@ public struct JobLaunch: Sendable, Equatable {
     public var scheduledRun: ScheduledRun?
     /// The key a repeated request is known by (recorded with the job).
     public var submissionKey: SubmissionKey?
+    /// The user the container runs as (a user ID); nil: the image's user.
+    public var user: String?
+    /// The root filesystem is read-only; the payload is then on a volume of its own.
+    public var readOnlyRootFilesystem = false
 }
 
 /// A job's payload: written to `<directory>/payload` in the job's filesystem.

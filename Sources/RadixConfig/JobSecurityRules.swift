@@ -19,3 +19,10 @@ extension MappingReader {
         return variables
     }
 }
+
+/// A job's `runAsUser`: a user ID the engine can run a container as.
+public enum RunAsUser {
+    public static func isValid(_ user: Int64) -> Bool { (0...2_147_483_647).contains(user) }
+
+    public static func rule(_ user: some BinaryInteger) -> String { "must be a user ID from 0 to 2147483647, got \(user)" }
+}
