@@ -22,6 +22,7 @@ extension RadixJobStatus {
             status: status.state,
             message: status.message,
             failed: Int32(clamping: status.failed),
+            restart: status.restarted.map { $0.formatted(.iso8601) },
             podStatuses: status.podStatuses.map(RadixPodStatus.init)
         )
     }

@@ -56,6 +56,12 @@ extension JobsAPI {
         }
     }
 
+    func restartBatch(_ input: Operations.RestartBatch.Input) async throws -> Operations.RestartBatch.Output {
+        try await .answering {
+            .ok(.init(body: .json(RadixBatchStatus(try await scheduler.restartBatch(named: input.path.batchName)))))
+        }
+    }
+
     func stopAllBatches(_ input: Operations.StopAllBatches.Input) async throws -> Operations.StopAllBatches.Output {
         try await .answering {
             _ = try await scheduler.stopAllBatches()

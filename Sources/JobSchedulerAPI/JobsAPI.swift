@@ -117,6 +117,12 @@ struct JobsAPI: APIProtocol {  // the Batch operations: BatchesAPI.swift
         }
     }
 
+    func restartJob(_ input: Operations.RestartJob.Input) async throws -> Operations.RestartJob.Output {
+        try await .answering {
+            .ok(.init(body: .json(RadixJobStatus(try await scheduler.restart(named: input.path.jobName)))))
+        }
+    }
+
     func stopAllJobs(_ input: Operations.StopAllJobs.Input) async throws -> Operations.StopAllJobs.Output {
         try await .answering {
             let stopped = try await scheduler.stopAll()

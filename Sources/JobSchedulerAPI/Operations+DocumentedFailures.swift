@@ -128,3 +128,21 @@ extension Operations.ResumeSchedule.Output: DocumentedFailures {
         503: { .serviceUnavailable(.init(body: .json($0))) },
     ]
 }
+
+extension Operations.RestartJob.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        400: { .badRequest(.init(body: .json($0))) },
+        404: { .notFound(.init(body: .json($0))) },
+        409: { .conflict(.init(body: .json($0))) },
+        503: { .serviceUnavailable(.init(body: .json($0))) },
+    ]
+}
+
+extension Operations.RestartBatch.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        400: { .badRequest(.init(body: .json($0))) },
+        404: { .notFound(.init(body: .json($0))) },
+        409: { .conflict(.init(body: .json($0))) },
+        503: { .serviceUnavailable(.init(body: .json($0))) },
+    ]
+}

@@ -7,7 +7,7 @@ struct BatchesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "batches",
         abstract: "Start, watch, stop and delete batches of jobs of a running scheduler.",
-        subcommands: [List.self, Show.self, Run.self, Stop.self, Delete.self]
+        subcommands: [List.self, Show.self, Run.self, Stop.self, Restart.self, Delete.self]
     )
 }
 
@@ -132,6 +132,17 @@ extension BatchesCommand {
                 }
             }
             StandardOutput().out(options.json ? JobsOutput.json(status) : status.message ?? "stopping")
+        }
+    }
+
+    struct Restart: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run every job of a batch again (its stop taken back); prints its state.")
+        @OptionGroup var options: SchedulerClientOptions
+        @Argument(help: "The batch's name.") var name: String
+
+        func run() async throws {
+            let batch = try await options.call { try await $0.restartBatch(path: .init(batchName: name)).ok.body.json }
+            StandardOutput().out(options.json ? JobsOutput.json(batch) : "\(batch.name) \(batch.status)")
         }
     }
 

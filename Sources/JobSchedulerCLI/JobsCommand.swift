@@ -7,7 +7,7 @@ struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobs",
         abstract: "Start, watch, stop and delete jobs of a running scheduler.",
-        subcommands: [List.self, Show.self, Run.self, Stop.self, Delete.self, Logs.self]
+        subcommands: [List.self, Show.self, Run.self, Stop.self, Restart.self, Delete.self, Logs.self]
     )
 }
 
@@ -98,6 +98,18 @@ extension JobsCommand {
                 if let name { try await client.stopJob(path: .init(jobName: name)).ok.body.json } else { try await client.stopAllJobs().ok.body.json }
             }
             StandardOutput().out(options.json ? JobsOutput.json(status) : status.message ?? "stopping")
+        }
+    }
+
+    struct Restart: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a job again under its name, with its payload and settings (a running one is killed first); prints its state.")
+        @OptionGroup var options: SchedulerClientOptions
+        @Argument(help: "The job's name.") var name: String
+
+        func run() async throws {
+            let job = try await options.call { try await $0.restartJob(path: .init(jobName: name)).ok.body.json }
+            StandardOutput().out(options.json ? JobsOutput.json(job) : "\(job.name) \(job.status.rawValue)")
         }
     }
 

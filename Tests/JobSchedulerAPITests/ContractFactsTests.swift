@@ -71,6 +71,8 @@ struct ContractFactsTests {
             Operations.RunSchedule.id: Set(Operations.RunSchedule.Output.failures.keys),
             Operations.SuspendSchedule.id: Set(Operations.SuspendSchedule.Output.failures.keys),
             Operations.ResumeSchedule.id: Set(Operations.ResumeSchedule.Output.failures.keys),
+            Operations.RestartJob.id: Set(Operations.RestartJob.Output.failures.keys),
+            Operations.RestartBatch.id: Set(Operations.RestartBatch.Output.failures.keys),
         ]
         // 401 is answered by the bearer token's middleware before any operation runs (and only with a
         // token file): every operation documents it, none answers it.

@@ -33,6 +33,7 @@ struct OpenAPIDocumentTests {
         let paths = try #require(root["paths"] as? [String: Any])
         #expect(Set(paths.keys) == [
             "/api/v1/jobs", "/api/v1/jobs/stop", "/api/v1/jobs/{jobName}", "/api/v1/jobs/{jobName}/stop", "/api/v1/jobs/{jobName}/logs",
+            "/api/v1/jobs/{jobName}/restart", "/api/v1/batches/{batchName}/restart",
             "/api/v1/batches", "/api/v1/batches/stop", "/api/v1/batches/{batchName}", "/api/v1/batches/{batchName}/stop",
             "/api/v1/batches/{batchName}/jobs/{jobName}", "/api/v1/batches/{batchName}/jobs/{jobName}/stop",
             "/api/v1/schedules", "/api/v1/schedules/summary", "/api/v1/schedules/{scheduleIndex}/run", "/api/v1/schedules/{scheduleIndex}/suspend",
@@ -117,7 +118,7 @@ struct OpenAPIDocumentTests {
                 operations.append((method, uri, Set(responses.keys)))
             }
         }
-        #expect(operations.count == 24)
+        #expect(operations.count == 26)
         try await APIFixture().run { [operations] client in
             for (method, uri, codes) in operations {
                 let response = try await client.request(HTTPRequest.Method(method.uppercased())!, uri)

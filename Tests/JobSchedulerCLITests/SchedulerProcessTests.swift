@@ -199,6 +199,11 @@ struct SchedulerProcessTests {
             let stopEnded = try await jobs(server, ["stop", name])
             #expect(stopEnded.status == 1)
             #expect(stopEnded.stderr.contains("already ended"))
+            // restart: the ended job runs again under its name.
+            let restarted = try await jobs(server, ["restart", name])
+            #expect(restarted.status == 0 && restarted.stdout.hasPrefix(name + " "), "\(restarted)")
+            let again = try await server.waitFor(name, ["Succeeded"])
+            #expect(again["restart"] is String)
             #expect(try await jobs(server, ["delete", name]).status == 0)
             let gone = try await jobs(server, ["show", name])
             #expect(gone.status == 1)

@@ -129,3 +129,67 @@ struct MemoryRunSummaryTests {
         }
     }
 }
+
+/// Restarts with the executor and the in-memory runtime: the same container runs again, its runs kept,
+/// across a death between the record and the start.
+@Suite("Restarts on the in-memory runtime")
+struct MemoryRestartTests {
+    static let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test func anEndedOrRunningJobRunsAgainUnderItsNameWithItsRunsKept() async throws {
+        let memory = MemoryScheduler(timeLimitSeconds: 60, backoffLimit: 1, historyLimit: 1)
+        try await memory.running {
+            let job = try await memory.scheduler.submit(JobRequest(payload: "p"))
+            try await memory.waitFor(job.name, .running)
+            memory.clock.advance(by: 10)
+            memory.runtime.exit(job.name, code: 0)
+            try await memory.waitFor(job.name, .succeeded)
+            memory.clock.advance(by: 50)  // past the first run's deadline: the restart's counts from now
+            let restarted = try await memory.scheduler.restart(named: job.name)
+            #expect(restarted.state == .waiting && restarted.restarted == memory.clock.now)
+            try await memory.waitFor(job.name, .running)
+            #expect(memory.runtime.container(job.name)?.starts == 2, "the same container, started again")
+            #expect(memory.runtime.container(job.name)?.launch.payload?.bytes == Array("p".utf8))
+            memory.clock.advance(by: 30)
+            #expect(memory.scheduler.currentStatus(named: job.name)?.state == .running, "not killed: its time limit counts from the restart")
+            // A running job: ended first.
+            let again = try await memory.scheduler.restart(named: job.name)
+            #expect(again.state == .waiting)
+            try await memory.waitFor(job.name, .running)
+            try await eventually("the second restart has started") { memory.runtime.container(job.name)?.starts == 3 }
+            memory.clock.advance(by: 1)  // (each run's times differ, as on an engine)
+            memory.runtime.exit(job.name, code: 3)
+            // Its backoff limit (1) counts anew from the restart: the failure is retried.
+            try await eventually("the retry has started") {
+                memory.runtime.container(job.name)?.starts == 4 && memory.runtime.container(job.name)?.runState == .running
+            }
+            memory.clock.advance(by: 1)
+            memory.runtime.exit(job.name, code: 3)
+            let failed = try await memory.waitFor(job.name, .failed)
+            #expect(failed.podStatuses.map(\.replicaState) == [.succeeded, .failed, .failed, .failed], "\(failed.podStatuses)")
+            #expect(failed.failed == 3, "the run the restart ended (killed) and the two that failed")
+            #expect(memory.scheduler.runSummary().successCount == 1, "the first run, folded at the restart")
+        }
+    }
+
+    @Test func aRestartRecordedByAProcessThatDiedIsStartedByTheNext() async throws {
+        let memory = MemoryScheduler()
+        let name = try await memory.running {
+            let job = try await memory.scheduler.submit(JobRequest())
+            try await memory.waitFor(job.name, .running)
+            memory.runtime.exit(job.name, code: 1)
+            try await memory.waitFor(job.name, .failed)
+            return job.name
+        }
+        // The process died after recording the restart, before starting the container.
+        let ended = try #require(memory.runtime.container(name))
+        try await memory.runtime.recordRestart(JobAttempt(index: 0, exitCode: 1, startedAt: ended.startedAt, finishedAt: ended.finishedAt,
+                                                          counted: false, restartedAt: memory.clock.now),
+                                               name: name, selector: memory.configuration.selector)
+        let restarted = memory.restarted()
+        try await restarted.running {
+            try await restarted.waitFor(name, .running)
+            #expect(memory.runtime.container(name)?.starts == 2)
+        }
+    }
+}

@@ -147,6 +147,10 @@ struct SlowInspectionRuntime: JobRuntime {
         try await base.foldRuns(runs, at: time, selector: selector)
     }
     func observeRunTally(selector: JobSelector) async throws -> RunTally? { try await base.observeRunTally(selector: selector) }
+    func recordRestart(_ attempt: JobAttempt, name: String, selector: JobSelector) async throws {
+        try await base.recordRestart(attempt, name: name, selector: selector)
+    }
+    func takeBackBatchStop(name: String, selector: JobSelector) async throws { try await base.takeBackBatchStop(name: name, selector: selector) }
     func events(selector: JobSelector) -> any AsyncSequence<RuntimeEvent, Never> & Sendable { base.events(selector: selector) }
     func logs(name: String, options: JobLogOptions) async throws -> any AsyncSequence<JobLogChunk, any Error> & Sendable {
         try await base.logs(name: name, options: options)

@@ -314,6 +314,19 @@ struct SchedulerStateTests {
         #expect(Set(state.jobsNewestFirst().map(\.name)) == ["f0", "f1"])
     }
 
+    /// A restart needs a job that has started, and one at a time.
+    @Test mutating func aRestartNeedsAStartedJobAndOneAtATime() throws {
+        _ = submit("waiting")
+        #expect(throws: SchedulerError.badRequest("job waiting has not started: there is nothing to restart")) { _ = try state.beginRestart("waiting") }
+        _ = submit("ran")
+        _ = state.observed("ran", Self.job("ran", .exited, finished: 2, exit: 0), ticket: state.takeTicket(), now: Self.t0)
+        let plan = try state.beginRestart("ran")
+        #expect(plan == SchedulerState.RestartPlan(running: false, attemptIndex: 0,
+                                                   outcome: RunOutcome(name: "ran#run0", result: .succeeded, ended: Self.t0.addingTimeInterval(2))))
+        #expect(throws: SchedulerError.conflict("job ran is being restarted; ask again once it is answered")) { _ = try state.beginRestart("ran") }
+        #expect(throws: SchedulerError.jobNotFound("nope")) { _ = try state.beginRestart("nope") }
+    }
+
     // MARK: - Restarts and reconnects
 
     /// A new process finds what an old one left: every kind of job it can meet.

@@ -9,6 +9,7 @@ public enum JobStatusDerivation {
     public static func status(of job: JobObservation, deadlineKilled: Bool = false) -> JobStatus {
         let decision = RetryDecision.decide(job, attempts: job.attempts, deadlineKilled: deadlineKilled)
         let failedAttempts = failedAttempts(of: job, decision: decision)
+        let restartPending = if case .restartRecorded = decision { true } else { false }
         var state: JobState
         var message: String?
         var reason: String?
@@ -35,6 +36,11 @@ public enum JobStatusDerivation {
             state = job.stopRequested ? .stopping : .running
             message = "attempt \(failedAttempts) of \(job.backoffLimit + 1) failed with exit code \(job.exitCode); retrying"
             replica = .failing
+        case .exited where restartPending, .dead where restartPending:
+            // Restarted: the same container runs again, once started.
+            state = .waiting
+            message = "restarted; starting again"
+            replica = .pending
         case .exited where decision.retries:
             state = .running
             message = "attempt \(failedAttempts) failed with exit code \(job.exitCode); retrying"
@@ -73,16 +79,19 @@ public enum JobStatusDerivation {
         let started = attempts.first?.startedAt ?? current
         let ended = state.isTerminal ? (job.finishedAt ?? (job.runState == .created ? job.created : nil)) : nil
         var pods = attempts.map { attempt in
-            PodStatus(name: job.name, created: job.created, startTime: attempt.startedAt, endTime: attempt.finishedAt,
-                      containerStarted: attempt.startedAt, replicaState: .failed,
-                      statusMessage: "attempt \(attempt.index + 1) failed with exit code \(attempt.exitCode)"
-                          + (attempt.counted ? "" : " (not counted: its failure policy ignores it)"),
-                      restartCount: attempt.index, image: job.image, imageId: job.imageID, podIndex: attempt.index,
-                      exitCode: attempt.exitCode, reason: attempt.oomKilled ? "OOMKilled" : "Error")
+            let failed = attempt.restartedAt == nil || attempt.exitCode != 0
+            let message = attempt.restartedAt == nil
+                ? "attempt \(attempt.index + 1) failed with exit code \(attempt.exitCode)" + (attempt.counted ? "" : " (not counted: its failure policy ignores it)")
+                : "run \(attempt.index + 1) ended with exit code \(attempt.exitCode); the job was restarted"
+            return PodStatus(name: job.name, created: job.created, startTime: attempt.startedAt, endTime: attempt.finishedAt,
+                             containerStarted: attempt.startedAt, replicaState: failed ? .failed : .succeeded, statusMessage: message,
+                             restartCount: attempt.index, image: job.image, imageId: job.imageID, podIndex: attempt.index,
+                             exitCode: attempt.exitCode, reason: attempt.oomKilled ? "OOMKilled" : failed ? "Error" : "Completed")
         }
-        if case .retryRecorded = decision {
-            // The current run is the last recorded attempt, its retry not started yet.
-        } else {
+        switch decision {
+        case .retryRecorded, .restartRecorded:
+            break  // the current run is the last recorded attempt, the next not started yet
+        default:
             let index = (attempts.last?.index ?? -1) + 1
             pods.append(PodStatus(
                 name: job.name,
@@ -100,17 +109,20 @@ public enum JobStatusDerivation {
                 reason: reason
             ))
         }
-        let updated = [job.created, current, job.finishedAt].compactMap { $0 }.max()
-        return JobStatus(name: job.name, jobId: job.jobId, created: job.created, started: started, ended: ended,
-                         updated: updated, state: state, message: message, failed: failedAttempts, podStatuses: pods)
+        let updated = [job.created, current, job.finishedAt, job.lastRestart].compactMap { $0 }.max()
+        var status = JobStatus(name: job.name, jobId: job.jobId, created: job.created, started: started, ended: ended,
+                               updated: updated, state: state, message: message, failed: failedAttempts, podStatuses: pods)
+        status.restarted = job.lastRestart
+        return status
     }
 
     /// Every recorded attempt failed; so did an engine restart's (older containers); and so did the
     /// current run if it failed and is not recorded yet.
     static func failedAttempts(of job: JobObservation, decision: RetryDecision) -> Int {
-        let earlier = job.restartCount + job.attempts.count
+        // (A run a restart ended counts only if it had failed.)
+        let earlier = job.restartCount + job.attempts.filter { $0.restartedAt == nil || $0.exitCode != 0 }.count
         switch (job.runState, decision) {
-        case (_, .retryRecorded):
+        case (_, .retryRecorded), (_, .restartRecorded):
             return earlier
         case (.exited, _), (.dead, _):
             return earlier + ((job.exitCode != 0 || job.runState == .dead) && !job.stopRequested ? 1 : 0)

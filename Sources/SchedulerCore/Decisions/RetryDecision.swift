@@ -14,8 +14,15 @@ public enum RetryDecision: Sendable, Equatable {
     case retry(JobAttempt)
     /// This exit was recorded as an attempt to retry already: the retry's start is what remains.
     case retryRecorded(JobAttempt)
+    /// A restart was recorded for this exit: the new run's start is what remains.
+    case restartRecorded(JobAttempt)
 
     public static func decide(_ job: JobObservation, attempts: [JobAttempt], deadlineKilled: Bool) -> RetryDecision {
+        // A restart goes on whatever the exit was (even a stop's or a deadline's, which it takes back).
+        if let recorded = attempts.max(by: { $0.index < $1.index }), recorded.restartedAt != nil, [.exited, .dead].contains(job.runState),
+           job.finishedAt != nil, recorded.finishedAt == job.finishedAt, recorded.startedAt == job.startedAt {
+            return .restartRecorded(recorded)
+        }
         guard job.runState == .exited, job.exitCode != 0, !job.stopRequested, !deadlineKilled,
               !JobStatusDerivation.passedDeadline(job) else { return .notFailed }
         // A run is known by its start and end as the runtime recorded them (to the nanosecond, on an engine).
@@ -34,7 +41,10 @@ public enum RetryDecision: Sendable, Equatable {
             return .retry(attempt(false))
         case .count:
             // (An engine's own restarts count too: containers made before the scheduler decided retries.)
-            return attempts.filter(\.counted).count + job.restartCount < job.backoffLimit ? .retry(attempt(true)) : .final
+            // Only the failures since the latest restart count: a restart starts the count anew.
+            let lastRestart = attempts.filter { $0.restartedAt != nil }.map(\.index).max() ?? -1
+            let sinceRestart = attempts.filter { $0.index > lastRestart }
+            return sinceRestart.filter(\.counted).count + job.restartCount < job.backoffLimit ? .retry(attempt(true)) : .final
         }
     }
 }
@@ -43,7 +53,7 @@ extension RetryDecision {
     /// The job goes on: a retry is decided, recorded or not.
     public var retries: Bool {
         switch self {
-        case .retry, .retryRecorded: true
+        case .retry, .retryRecorded, .restartRecorded: true
         case .notFailed, .final: false
         }
     }

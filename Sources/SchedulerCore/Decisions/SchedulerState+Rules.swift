@@ -69,13 +69,14 @@ extension SchedulerState {
     /// again; each step once.
     mutating func retryIfDecided(_ observation: JobObservation, deadlineKilled: Bool, _ effects: inout SchedulerEffects) {
         let name = observation.name
+        if restarting.contains(name) { return }  // its restart decides what comes next
         switch RetryDecision.decide(observation, attempts: observation.attempts, deadlineKilled: deadlineKilled) {
         case .retry(let attempt):
             guard retries[name] != .recording(attempt: attempt.index) else { return }
             retries[name] = .recording(attempt: attempt.index)
             effects.actions.append(.recordAttempt(name: name, attempt: attempt))
             effects.reports.append(.retryDecided(name: name, attempt: attempt))
-        case .retryRecorded(let attempt):
+        case .retryRecorded(let attempt), .restartRecorded(let attempt):
             guard retries[name] != .started(attempt: attempt.index) else { return }
             retries[name] = .started(attempt: attempt.index)
             effects.actions.append(.start(name: name, attempt: 0))
@@ -209,7 +210,9 @@ extension SchedulerState {
         // The runs removed are counted in the runtime's tally first: their removals follow.
         var runs: [RunOutcome] = [], removals: [SchedulerAction] = []
         if check.jobs {
-            let singles = records.values.filter { $0.observation.batchName == nil && !jobsBeingDeleted.contains($0.status.name) }.map(\.status)
+            let singles = records.values.filter {
+                $0.observation.batchName == nil && !jobsBeingDeleted.contains($0.status.name) && !restarting.contains($0.status.name)
+            }.map(\.status)
             for name in HistoryRetention.jobsToRemove(from: singles, limit: historyLimit) {
                 if let status = records[name]?.status { runs.append(RunOutcome(of: status)) }
                 forget(name, .removedFromHistory, &effects)

@@ -67,6 +67,9 @@ public struct SchedulerState: Sendable {
     /// Jobs whose deletion through the API is under way: killed on the way, they must not push an
     /// older job out of the history.
     var jobsBeingDeleted: Set<String> = []
+    /// Jobs whose restart is under way: ended on the way (killed), they are neither retried nor counted
+    /// in the history until it is recorded.
+    var restarting: Set<String> = []
     /// Batches whose deletion through the API is under way.
     var batchesBeingDeleted: Set<String> = []
     /// Which history groups to trim when the input's effects are complete.

@@ -1,7 +1,8 @@
 import Foundation
 
-/// One run of a job's container that failed and was tried again: recorded in the runtime before the
-/// retry, so that what it was and how it counted outlive the scheduler.
+/// One run of a job's container that failed and was tried again, or that a restart ended (or followed):
+/// recorded in the runtime before the next run starts, so that what it was and how it counted outlive
+/// the scheduler.
 public struct JobAttempt: Sendable, Hashable {
     /// 0 for the first run.
     public var index: Int
@@ -10,10 +11,14 @@ public struct JobAttempt: Sendable, Hashable {
     /// The runtime's own time of the exit: it tells a recorded exit from a later one.
     public var finishedAt: Date?
     public var oomKilled: Bool
-    /// Whether it counts against the backoff limit (a failure policy's `Ignore` does not).
+    /// Whether it counts against the backoff limit (a failure policy's `Ignore` does not, nor a restart).
     public var counted: Bool
+    /// When a restart was asked for, for the run it ended (or that had ended before it); nil for a retry.
+    public var restartedAt: Date?
 
-    public init(index: Int, exitCode: Int, startedAt: Date?, finishedAt: Date?, oomKilled: Bool = false, counted: Bool) {
+    public init(index: Int, exitCode: Int, startedAt: Date?, finishedAt: Date?, oomKilled: Bool = false, counted: Bool,
+                restartedAt: Date? = nil) {
+        self.restartedAt = restartedAt
         self.index = index
         self.exitCode = exitCode
         self.startedAt = startedAt

@@ -26,6 +26,8 @@ public struct JobStatus: Sendable, Equatable {
     /// For a run a schedule started: the schedule's expression, and the tick it ran for.
     public var schedule: String?
     public var scheduledAt: Date?
+    /// When the job was last restarted through the API (Radix's `restart`).
+    public var restarted: Date?
 
     public init(name: String, jobId: String? = nil, batchName: String? = nil, batchId: String? = nil, created: Date? = nil,
                 started: Date? = nil, ended: Date? = nil, updated: Date? = nil, state: JobState, message: String? = nil,

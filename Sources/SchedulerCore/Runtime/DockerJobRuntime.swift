@@ -414,6 +414,21 @@ public struct DockerJobRuntime: JobRuntime {
         }
     }
 
+    public func recordRestart(_ attempt: JobAttempt, name: String, selector: JobSelector) async throws {
+        do {
+            try await client.removeVolume(name: JobLabels.stopRecordName(for: name), force: true)
+        } catch DockerEngineError.notFound {}
+        try await recordAttempt(attempt, name: name, selector: selector)
+    }
+
+    public func takeBackBatchStop(name: String, selector: JobSelector) async throws {
+        for volume in [JobLabels.batchStopRecordName(for: name), JobLabels.batchOutcomeRecordName(for: name)] {
+            do {
+                try await client.removeVolume(name: volume, force: true)
+            } catch DockerEngineError.notFound {}
+        }
+    }
+
     public func stop(name: String, gracePeriod: Duration) async throws {
         // No engine retry after a requested stop (containers made by versions that let the engine retry).
         try? await client.updateRestartPolicy(name, to: .no)

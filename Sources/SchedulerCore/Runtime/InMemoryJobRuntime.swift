@@ -322,6 +322,22 @@ public final class InMemoryJobRuntime: JobRuntime {
         }
     }
 
+    public func recordRestart(_ attempt: JobAttempt, name: String, selector: JobSelector) async throws {
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            state.stopRecords.remove(name)
+            if !state.attempts[name, default: []].contains(where: { $0.index == attempt.index }) { state.attempts[name, default: []].append(attempt) }
+        }
+    }
+
+    public func takeBackBatchStop(name: String, selector: JobSelector) async throws {
+        try state.withLock { state in
+            guard state.connected else { throw Self.unreachable }
+            state.batches[name]?.stopRequestedAt = nil
+            state.batches[name]?.outcomeRecorded = false
+        }
+    }
+
     public func recordAttempt(_ attempt: JobAttempt, name: String, selector: JobSelector) async throws {
         try state.withLock { state in
             guard state.connected else { throw Self.unreachable }

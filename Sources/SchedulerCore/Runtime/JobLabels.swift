@@ -46,6 +46,7 @@ enum JobLabels {
     static let attemptFinished = "radix-attempt-finished"
     static let attemptOOMKilled = "radix-attempt-oom-killed"
     static let attemptCounted = "radix-attempt-counted"
+    static let attemptRestartedAt = "radix-attempt-restarted-at"
 
     static func filters(for selector: JobSelector) -> [String] {
         ["\(application)=\(selector.applicationName)", "\(jobComponent)=\(selector.jobComponent)"]
@@ -210,6 +211,7 @@ enum JobLabels {
         // Times to the bit (a Double's shortest exact form): a recorded exit is recognised by its time.
         labels[attemptStarted] = attempt.startedAt.map { String($0.timeIntervalSince1970) }
         labels[attemptFinished] = attempt.finishedAt.map { String($0.timeIntervalSince1970) }
+        labels[attemptRestartedAt] = attempt.restartedAt.map { String($0.timeIntervalSince1970) }
         return labels
     }
 
@@ -218,6 +220,7 @@ enum JobLabels {
         guard let index = labels[attempt].flatMap(Int.init), let exitCode = labels[attemptExitCode].flatMap(Int.init) else { return nil }
         let time = { (key: String) in labels[key].flatMap(Double.init).map(Date.init(timeIntervalSince1970:)) }
         return JobAttempt(index: index, exitCode: exitCode, startedAt: time(attemptStarted), finishedAt: time(attemptFinished),
-                          oomKilled: labels[attemptOOMKilled] == "true", counted: labels[attemptCounted] != "false")
+                          oomKilled: labels[attemptOOMKilled] == "true", counted: labels[attemptCounted] != "false",
+                          restartedAt: time(attemptRestartedAt))
     }
 }

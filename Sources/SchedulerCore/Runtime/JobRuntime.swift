@@ -144,8 +144,11 @@ public struct JobObservation: Sendable, Equatable {
                   failurePolicy: launch.failurePolicy, scheduledRun: launch.scheduledRun, submissionKey: launch.submissionKey)
     }
 
-    /// When the job's time is up: its time limit counts from creation and covers every attempt.
-    public var deadline: Date? { created.map { $0.addingTimeInterval(TimeInterval(timeLimitSeconds)) } }
+    /// When the job's time is up: its time limit counts from creation (or its latest restart) and covers every attempt.
+    public var deadline: Date? { (lastRestart ?? created).map { $0.addingTimeInterval(TimeInterval(timeLimitSeconds)) } }
+
+    /// When the job was last restarted through the API; nil if never.
+    public var lastRestart: Date? { attempts.compactMap(\.restartedAt).max() }
 }
 
 /// A batch as recorded in the runtime: the record is made once every job of the batch exists, so a
@@ -231,6 +234,11 @@ public protocol JobRuntime: Sendable {
     /// Records durably a failed attempt that is to be tried again, before the retry's start; recording
     /// the same attempt twice is not an error.
     func recordAttempt(_ attempt: JobAttempt, name: String, selector: JobSelector) async throws
+    /// Records durably that the job is restarted: its stop request is taken back, and the run that
+    /// ended is recorded as `attempt` (its `restartedAt` set); the container is started after.
+    func recordRestart(_ attempt: JobAttempt, name: String, selector: JobSelector) async throws
+    /// Takes back a batch's stop, and removes its outcome record (its jobs run again).
+    func takeBackBatchStop(name: String, selector: JobSelector) async throws
     /// Records durably that a stop was asked for, before stopping.
     func recordStopRequest(name: String, selector: JobSelector) async throws
     /// Asks the job to end (SIGTERM), and kills it after `gracePeriod`; returns once it has ended.
