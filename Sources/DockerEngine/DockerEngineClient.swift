@@ -61,9 +61,12 @@ public struct DockerEngineClient: Sendable {
 
     // MARK: - System
 
-    /// Checks that the engine answers.
+    /// Checks that the engine answers, on a connection of its own: an engine shutting down stops taking
+    /// new connections at once, and answers on its old ones for seconds more.
     public func ping() async throws {
-        let response = try await perform(request(.get, "/_ping", timeout: .seconds(10)))
+        var ping = request(.get, "/_ping", timeout: .seconds(10))
+        ping.freshConnection = true
+        let response = try await perform(ping)
         guard String(decoding: response.body, as: UTF8.self) == "OK" else {
             throw DockerEngineError.invalidResponse("ping answered \(String(decoding: response.body, as: UTF8.self))")
         }

@@ -51,6 +51,14 @@ public final class SocketProxy: @unchecked Sendable {
         }
     }
 
+    /// Stops taking connections and removes the socket, while the connections already made go on, as
+    /// an engine does while it shuts down (its containers stopping). `stop()` ends those too.
+    public func stopAccepting() {
+        guard let socat else { return }
+        kill(socat.pid, SIGTERM)  // the listening socat only: the ones it forked serve their connections on
+        try? FileManager.default.removeItem(atPath: socketPath)
+    }
+
     /// Kills socat with every connection it forked, and removes the socket.
     public func stop() {
         socat?.kill()

@@ -48,6 +48,24 @@ struct HealthMetricsPageTests {
         }
     }
 
+    /// An engine shutting down closes its socket at once but answers on the connections it has (for up
+    /// to its containers' stop timeout): health turns 503 at once, not when the last connection closes.
+    @Test func healthTurns503AsSoonAsTheEngineTakesNoNewConnection() async throws {
+        let proxy = try SocketProxy(target: TestEngine.socketPath)
+        defer { proxy.stop() }
+        var fixture = APIFixture()
+        fixture.runtime = .engineVia(DockerEngineClient(host: DockerHost(socketPath: proxy.socketPath)))
+        try await fixture.run(.live) { client in
+            _ = try await Self.waitForHealth(client, 200)
+            proxy.stopAccepting()
+            let start = ContinuousClock.now
+            let down = try await client.request(.get, "/health")
+            #expect(down.status.code == 503, "the first reading after: \(down.text)")
+            #expect(try down.expectFailure(503, "ServiceUnavailable").contains("does not answer"))
+            #expect(ContinuousClock.now - start < .seconds(5))
+        }
+    }
+
     @Test func healthOfASchedulerThatNeverReachedItsEngineIs503() async throws {
         PrometheusMetrics.bootstrap()
         let runtime = DockerJobRuntime(client: DockerEngineClient(host: DockerHost(socketPath: "/tmp/no-engine-\(UUID().uuidString).sock")))

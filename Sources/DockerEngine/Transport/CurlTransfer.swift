@@ -59,6 +59,10 @@ final class CurlTransfer: @unchecked Sendable {
         ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         ccurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
         ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, 5_000)
+        if request.freshConnection {
+            ccurl_setopt_long(easy, CURLOPT_FRESH_CONNECT, 1)
+            ccurl_setopt_long(easy, CURLOPT_FORBID_REUSE, 1)
+        }
         if let timeout = request.timeout {
             let (seconds, attoseconds) = timeout.components
             ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))

@@ -8,6 +8,9 @@ struct EngineRequest: Sendable {
     var body: [UInt8]?
     /// nil for streams that legitimately stay open (events, followed logs, wait).
     var timeout: Duration?
+    /// On a new connection, closed after: whether the engine takes connections now (an engine shutting
+    /// down still answers on the connections it has, for as long as it takes to stop its containers).
+    var freshConnection = false
 
     init(_ method: Method, _ path: String, query: [(String, String?)] = [], headers: [String: String] = [:],
          body: [UInt8]? = nil, timeout: Duration? = .seconds(60)) {
