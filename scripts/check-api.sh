@@ -4,7 +4,9 @@
 #   2. schemathesis runs every operation of it against `job-scheduler serve` and finds no 5xx, no
 #      answer that breaks its schema and no status code it does not document;
 #   3. a Python client generated from it with openapi-python-client starts a job with a payload and
-#      waits for it to succeed.
+#      waits for it to succeed;
+#   4. with `--token-file`, that client's AuthenticatedClient gets in and its plain Client gets 401, and
+#      the token is nowhere in the scheduler's log.
 # Exits non-zero on any failure. Leaves no container, process or temporary folder behind.
 #
 # Environment: SCRATCH_PATH (a `swift build --scratch-path`), MAX_EXAMPLES (schemathesis test cases
@@ -163,4 +165,36 @@ assert deleted.code == 200, deleted
 PY
     venv/bin/python run_job.py "$base"
 )
+
+# --- 4. the generated client with the bearer token --------------------------------------------------
+step "the same scheduler with --token-file: the generated client's AuthenticatedClient gets in, Client gets 401"
+kill -TERM "$server_pid" && wait "$server_pid" 2>/dev/null || true
+token=$("$python" -c 'import secrets; print(secrets.token_urlsafe(24))')
+echo "$token" >"$work/token"
+"$bin" serve --config "$work/radixconfig.yaml" --host 127.0.0.1 --history-limit 5 --token-file "$work/token" \
+    >>"$work/serve.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 300); do
+    healthy && break
+    kill -0 "$server_pid" 2>/dev/null || { step "the scheduler exited"; exit 1; }
+    sleep 0.1
+done
+(
+    cd "$work"
+    cat > with_token.py <<'PY'
+import sys
+
+import job_scheduler_client.api.job.get_jobs as get_jobs
+from job_scheduler_client import AuthenticatedClient, Client
+
+base, token = sys.argv[1], sys.argv[2]
+authorized = get_jobs.sync_detailed(client=AuthenticatedClient(base_url=base, token=token, timeout=30.0))
+assert authorized.status_code == 200, authorized
+refused = get_jobs.sync_detailed(client=Client(base_url=base, timeout=30.0))
+assert refused.status_code == 401, refused
+print("with the token: 200; without: 401")
+PY
+    venv/bin/python with_token.py "$base" "$token"
+)
+if grep -q "$token" "$work/serve.log"; then step "the token is in the scheduler's log"; exit 1; fi
 step "passed"
