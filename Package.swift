@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "JobSchedulerAPI", targets: ["JobSchedulerAPI"]),
         .library(name: "JobSchedulerClient", targets: ["JobSchedulerClient"]),
         .library(name: "WebhookNotifications", targets: ["WebhookNotifications"]),
+        .library(name: "JobSchedulerConsole", targets: ["JobSchedulerConsole"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -41,6 +42,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // libFuzzer targets for what a client or a config file can send (scripts/fuzz.sh builds them with
@@ -109,6 +111,7 @@ let package = Package(
             name: "JobSchedulerAPI",
             dependencies: [
                 "SchedulerCore",
+                "JobSchedulerConsole",
                 "DockerEngine",
                 "RadixConfig",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -127,6 +130,28 @@ let package = Package(
                 .plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator"),
                 .plugin(name: "EmbedOpenAPIDocument"),
             ]
+        ),
+        // The web console: its page (a swift-mustache template), script and style, embedded at build time
+        // (EmbedConsoleAssets), and the routes that serve them. It knows the API only by its paths.
+        .target(
+            name: "JobSchedulerConsole",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["Assets"],
+            swiftSettings: strictSwift,
+            plugins: [.plugin(name: "EmbedConsoleAssets")]
+        ),
+        .plugin(
+            name: "EmbedConsoleAssets",
+            capability: .buildTool(),
+            dependencies: ["embed-files"]
+        ),
+        .executableTarget(
+            name: "embed-files",
+            swiftSettings: strictSwift
         ),
         // A job's webhook: Radix's batch events told to a sibling, each at least once and in order per
         // job or batch, retried with backoff, signed as Standard Webhooks says; over AsyncHTTPClient.
@@ -230,6 +255,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 "JobSchedulerClient",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictSwift
         ),

@@ -31,6 +31,8 @@ else
 fi
 # The contract proven from outside: spec validator, schemathesis on a live scheduler, a generated Python client.
 bash scripts/check-api.sh || status=$?
+# The web console in headless Chromium (Selenium), a screenshot of each step kept in the folder it prints.
+bash scripts/console-test.sh || status=$?
 if [ $# -eq 0 ]; then
     # libFuzzer on the radixconfig parser and the API's request bodies, a minute each (FUZZ_SECONDS).
     bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}" || status=$?

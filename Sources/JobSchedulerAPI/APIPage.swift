@@ -1,10 +1,10 @@
 import Hummingbird
 
-/// The API's page for people, at `GET /`: a self-contained HTML page (its CSS and script inline, nothing
+/// The API's page for people, at `GET /docs` (linked from the console at `GET /`): a self-contained HTML page (its CSS and script inline, nothing
 /// loaded from elsewhere) that reads `GET /swagger.json` and shows every operation with its parameters,
 /// bodies, answers and examples, and every schema; each operation can be tried from the page.
 enum APIPage {
-    static let path = "/"
+    static let path = "/docs"
 
     static func response() -> Response {
         Response(

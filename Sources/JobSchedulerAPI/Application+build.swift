@@ -1,5 +1,6 @@
 import DockerEngine
 import Hummingbird
+import JobSchedulerConsole
 import SchedulerCore
 import Logging
 import OpenAPIHummingbird
@@ -36,7 +37,9 @@ public struct APIServerOptions: Sendable {
 /// bootstraps swift-metrics with it (`PrometheusMetrics.bootstrap()`) before the scheduler makes its
 /// metrics; a process that wants another metrics backend bootstraps it before calling this.
 ///
-/// - Parameter clock: the time deadlines and retries are measured on (tests pass a `ManualClock`).
+/// - Parameters:
+///   - clock: the time deadlines and retries are measured on (tests pass a `ManualClock`).
+///   - feed: the changes `GET /api/v1/events` follows (tests give one that holds few).
 /// - Throws: `SchedulerError.engineUnavailable` when the engine cannot be reached.
 public func buildApplication(
     configuration: SchedulerConfiguration,
@@ -44,13 +47,14 @@ public func buildApplication(
     clock: any SchedulerClock = WallClock(),
     server: APIServerOptions,
     logger: Logger,
-    notificationSink: JobScheduler.NotificationSink? = nil
+    notificationSink: JobScheduler.NotificationSink? = nil,
+    feed: StatusFeed = StatusFeed()
 ) async throws -> some ApplicationProtocol {
     PrometheusMetrics.bootstrap()
     var logger = logger
     logger[metadataKey: "job"] = .string(configuration.job.name)
     let scheduler = JobScheduler(configuration: configuration, runtime: runtime, clock: clock, logger: logger,
-                                 notificationSink: notificationSink)
+                                 notificationSink: notificationSink, feed: feed)
     try await scheduler.reconcile()
     // The Docker runtime's engine can be asked directly whether it answers.
     var ping: (@Sendable () async throws -> Void)?
@@ -74,7 +78,7 @@ public func buildApplication(
 }
 
 /// The routes of one scheduler: the generated `/api/v1` operations, `GET /health` and `GET /metrics`,
-/// the contract at `GET /swagger.json` and its page at `GET /`, and the Radix Status body for every
+/// the console at `GET /`, the contract at `GET /swagger.json` and its page at `GET /docs`, and the Radix Status body for every
 /// error, unknown routes included.
 ///
 /// - Parameters:
@@ -113,6 +117,8 @@ func buildRouter(
     if let authentication { router.add(middleware: BearerTokenMiddleware(authentication: authentication)) }
     router.get(RouterPath(OpenAPIDocument.path)) { _, _ in OpenAPIDocument.response() }
     router.get(RouterPath(APIPage.path)) { _, _ in APIPage.response() }
+    ConsoleRoutes.add(to: router, page: try ConsolePage(facts: consoleFacts(of: scheduler.configuration, apiBasePath: basePath + "/api/v1",
+                                                                           tokenRequired: authentication != nil)))
     if let readCache {
         router.add(middleware: JobReadCacheMiddleware(scheduler: scheduler, basePath: basePath, encoding: JobStatusEncoding(), cache: readCache))
     }
@@ -134,4 +140,14 @@ func buildRouter(
         ]
     )
     return router
+}
+
+/// What the console page says about the scheduler before it reads anything.
+func consoleFacts(of configuration: SchedulerConfiguration, apiBasePath: String, tokenRequired: Bool) -> ConsolePage.Facts {
+    let job = configuration.job
+    return ConsolePage.Facts(jobName: job.name, applicationName: configuration.applicationName, environment: job.environment,
+                             image: job.image, payloadPath: job.payloadPath, timeLimitSeconds: job.timeLimitSeconds,
+                             backoffLimit: job.backoffLimit, historyLimit: configuration.historyLimit,
+                             scheduleCount: job.cron?.schedules.count ?? 0, tokenRequired: tokenRequired,
+                             apiBasePath: apiBasePath, documentationPath: APIPage.path)
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JobSchedulerConsole
 
 /// Optional bearer-token authentication of the API (Saturn Cloud's job API takes a token header; Radix
 /// has none, so it is off unless a token is given): every request but those to `openPaths` carries
@@ -8,10 +9,11 @@ import Hummingbird
 public struct APIAuthentication: Sendable {
     let token: [UInt8]
     /// Paths answered without a token (by default `/health` and `/metrics`, for probes and scrapers,
-    /// and the contract and its page, `/swagger.json` and `/`).
+    /// and the contract and its page, `/swagger.json` and `/docs`). The console's page and files are
+    /// always open: they hold no data, and the page asks for the token before it reads any.
     public var openPaths: Set<String>
 
-    public static let defaultOpenPaths: Set<String> = ["/health", "/metrics", "/swagger.json", "/"]
+    public static let defaultOpenPaths: Set<String> = ["/health", "/metrics", "/swagger.json", "/docs"]
 
     /// nil for a token that is empty once surrounding whitespace (a file's last newline) is taken off.
     public init?(token: String, openPaths: Set<String> = defaultOpenPaths) {
@@ -41,7 +43,8 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let authentication: APIAuthentication
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if authentication.openPaths.contains(request.uri.path) || authentication.accepts(request.headers[.authorization]) {
+        let path = request.uri.path
+        if authentication.openPaths.contains(path) || ConsoleRoutes.paths.contains(path) || authentication.accepts(request.headers[.authorization]) {
             return try await next(request, context)
         }
         let message = request.headers[.authorization] == nil

@@ -146,3 +146,15 @@ extension Operations.RestartBatch.Output: DocumentedFailures {
         503: { .serviceUnavailable(.init(body: .json($0))) },
     ]
 }
+
+extension Operations.FollowEvents.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        400: { .badRequest(.init(body: .json($0))) },
+    ]
+}
+
+extension Operations.GetJobSettings.Output: DocumentedFailures {
+    static let failures: [Int: @Sendable (Components.Schemas.Status) -> Self] = [
+        404: { .notFound(.init(body: .json($0))) },
+    ]
+}

@@ -154,7 +154,7 @@ extension ServeSettings {
         var paths: Set<String> = []
         if endpoints.contains("health") { paths.insert("/health") }
         if endpoints.contains("metrics") { paths.insert("/metrics") }
-        if endpoints.contains("docs") { paths.formUnion(["/", "/swagger.json"]) }
+        if endpoints.contains("docs") { paths.formUnion(["/docs", "/swagger.json"]) }
         return paths
     }
 

@@ -45,6 +45,8 @@ struct APIFixture {
     var runtime: Runtime = .engine
     /// The bearer token the API asks for; nil for none.
     var authentication: APIAuthentication?
+    /// How many changes the event stream holds for a reader that fell behind.
+    var feedCapacity = 4096
     /// Leaves the engine as the run left it (for a second run, a restarted scheduler, to find).
     var keepsWhatItLeaves = false
 
@@ -90,7 +92,8 @@ struct APIFixture {
                 configuration: configuration,
                 runtime: jobRuntime,
                 server: APIServerOptions(host: host, port: port, requestBodyLimit: requestBodyLimit, authentication: authentication),
-                logger: Self.logger
+                logger: Self.logger,
+                feed: StatusFeed(capacity: feedCapacity)
             )
             let result = try await app.test(setup) { client in
                 try await Self.waitUntilFollowingEvents(client)

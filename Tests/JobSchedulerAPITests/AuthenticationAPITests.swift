@@ -28,7 +28,8 @@ struct AuthenticationAPITests {
         try await fixture.run { client in
             let unauthorized = [
                 ("GET", "/api/v1/jobs"), ("POST", "/api/v1/jobs"), ("GET", "/api/v1/batches"), ("GET", "/metrics"),
-                ("GET", "/swagger.json"), ("GET", "/"), ("GET", "/api/v1/no-such-route"), ("DELETE", "/api/v1/jobs/x"),
+                ("GET", "/swagger.json"), ("GET", "/docs"), ("GET", "/api/v1/no-such-route"), ("DELETE", "/api/v1/jobs/x"),
+                ("GET", "/api/v1/events"), ("GET", "/api/v1/jobs/x/settings"),
             ]
             for (method, path) in unauthorized {
                 for header in [nil, "Bearer wrong", "Basic \(Self.token)"] {
@@ -42,6 +43,10 @@ struct AuthenticationAPITests {
                 }
             }
             #expect(try await client.request(.get, "/health").status == .ok, "an open path")
+            // The console's page and files hold no data: always open, so a browser can load the page that asks for the token.
+            for path in ["/", "/console/console.js", "/console/console.css"] {
+                #expect(try await client.request(.get, path).status == .ok, "\(path) is open")
+            }
             let bearer: HTTPFields = [.authorization: "Bearer \(Self.token)"]
             #expect(try await client.request(.get, "/api/v1/jobs", headers: bearer).status == .ok)
             #expect(try await client.request(.post, "/api/v1/jobs", json: "{}", headers: bearer).status == .ok)

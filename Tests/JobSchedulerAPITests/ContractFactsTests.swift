@@ -50,6 +50,8 @@ struct ContractFactsTests {
             for operation in item.values {
                 guard let operation = operation as? [String: Any], let id = operation["operationId"] as? String,
                       let responses = operation["responses"] as? [String: Any] else { continue }
+                // The console's routes are plain ones, open even with a token (ConsoleTests).
+                if operation["tags"] as? [String] == ["Console"] { continue }
                 documented[id] = Set(responses.keys.compactMap(Int.init).filter { $0 != 200 })
             }
         }
@@ -73,6 +75,8 @@ struct ContractFactsTests {
             Operations.ResumeSchedule.id: Set(Operations.ResumeSchedule.Output.failures.keys),
             Operations.RestartJob.id: Set(Operations.RestartJob.Output.failures.keys),
             Operations.RestartBatch.id: Set(Operations.RestartBatch.Output.failures.keys),
+            Operations.FollowEvents.id: Set(Operations.FollowEvents.Output.failures.keys),
+            Operations.GetJobSettings.id: Set(Operations.GetJobSettings.Output.failures.keys),
         ]
         // 401 is answered by the bearer token's middleware before any operation runs (and only with a
         // token file): every operation documents it, none answers it.

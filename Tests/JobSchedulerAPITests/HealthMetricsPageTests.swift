@@ -132,11 +132,12 @@ struct HealthMetricsPageTests {
 
     @Test func theAPIPageIsSelfContainedAndReadsTheDocument() async throws {
         try await APIFixture(runtime: .memory).run { client in
-            let response = try await client.request(.get, "/")
+            let response = try await client.request(.get, "/docs")
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "text/html; charset=utf-8")
             let page = response.text
             #expect(page.hasPrefix("<!DOCTYPE html>"))
+            // Relative: from /docs it is /swagger.json.
             #expect(page.contains(#"fetch("swagger.json")"#))
             // Nothing is loaded from elsewhere: no external scripts, styles, fonts or images.
             #expect(!page.contains("http://") && !page.contains("https://") && !page.contains("//cdn"), "the page names another host")

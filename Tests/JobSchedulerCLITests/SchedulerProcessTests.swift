@@ -135,9 +135,39 @@ struct SchedulerProcessTests {
             // Reads keep answering from the index while the engine is away.
             #expect(try await server.job(job)["status"] as? String == "Running")
             try proxy.start()
-            let done = try await server.waitFor(job, ["Failed", "Succeeded"], timeout: .seconds(30))
+            let done = try await server.waitFor(job, ["Failed", "Succeeded"], timeout: .seconds(60))
             #expect(done["status"] as? String == "Failed")
             #expect(((done["podStatuses"] as? [[String: Any]])?.first?["exitCode"] as? Int) == 7)
+        }
+    }
+
+    /// An open `GET /api/v1/events` (a console left open) ends when the scheduler is told to stop,
+    /// instead of keeping its server waiting for the answer to end.
+    @Test func aFollowedEventStreamEndsWhenTheSchedulerStops() async throws {
+        try await SchedulerProcess.withScheduler { server in
+            try await server.start()
+            let marker = server.folder.appendingPathComponent("following").path
+            // Reads the stream to its end; gives up (exit 3) after 20 s.
+            let reader = """
+                import signal, sys, urllib.request
+                signal.signal(signal.SIGALRM, lambda *_: sys.exit(3))
+                signal.alarm(20)
+                stream = urllib.request.urlopen(sys.argv[1] + "/events", timeout=60)
+                seen = b""
+                while b"event: snapshot" not in seen:
+                    seen += stream.read1(65536)
+                open(sys.argv[2], "w").close()
+                while stream.read1(65536):
+                    pass
+                print("ended")
+                """
+            let url = server.baseURL
+            async let read = ChildProcess.run(["python3", "-c", reader, url, marker])
+            try await waitUntil("the reader follows the events") { FileManager.default.fileExists(atPath: marker) }
+            let status = await server.terminate()
+            #expect(status == 0, "exit status \(status)")
+            let result = try await read
+            #expect(result.status == 0 && result.output == "ended\n", "the stream ended with the scheduler: \(result)")
         }
     }
 

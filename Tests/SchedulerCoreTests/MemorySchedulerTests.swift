@@ -17,7 +17,8 @@ struct MemoryScheduler {
 
     init(timeLimitSeconds: Int = 120, backoffLimit: Int = 0, failurePolicy: FailurePolicy? = nil, historyLimit: Int = 10,
          stopGracePeriod: Duration = .seconds(30), maxRunning: Int? = nil, runtime: InMemoryJobRuntime? = nil,
-         clock: ManualClock = ManualClock(), notifications: NotificationRecorder? = nil, cron: JobCron? = nil, uniqueJobIds: Bool = false) {
+         clock: ManualClock = ManualClock(), notifications: NotificationRecorder? = nil, cron: JobCron? = nil, uniqueJobIds: Bool = false,
+         feed: StatusFeed = StatusFeed()) {
         self.notifications = notifications
         self.clock = clock
         self.runtime = runtime ?? InMemoryJobRuntime(clock: clock)
@@ -31,7 +32,8 @@ struct MemoryScheduler {
         logger.logLevel = .critical
         var sink: JobScheduler.NotificationSink?
         if let notifications { sink = { batch in notifications.record(batch) } }
-        scheduler = JobScheduler(configuration: configuration, runtime: self.runtime, clock: clock, logger: logger, notificationSink: sink)
+        scheduler = JobScheduler(configuration: configuration, runtime: self.runtime, clock: clock, logger: logger, notificationSink: sink,
+                                 feed: feed)
     }
 
     /// The same runtime and clock, with a new scheduler process.

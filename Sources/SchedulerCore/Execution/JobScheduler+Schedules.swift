@@ -15,6 +15,7 @@ extension JobScheduler {
         guard let status = decide({ state, now in state.suspensionRecorded(index, suspended: suspended, now: now) }) else {
             throw .scheduleNotFound(index)
         }
+        feed.publish([.schedulesChanged])
         return status
     }
 

@@ -26,12 +26,18 @@ public final class JobScheduler: Service, Sendable {
     /// Takes the status notifications (a webhook's outbox), in the order decided: called under the
     /// state's lock, so it must only queue them.
     private let notificationSink: NotificationSink?
+    /// Every change, numbered, for the clients that follow them (`follow(from:)`).
+    public let feed: StatusFeed
+    /// How long a follower waits, when nothing happens, before it is woken to tell its client it is still there.
+    private let heartbeatInterval: Duration
 
     public typealias NotificationSink = @Sendable ([StatusNotification]) -> Void
 
     public init(configuration: SchedulerConfiguration, runtime: any JobRuntime, clock: any SchedulerClock = WallClock(), logger: Logger,
-                notificationSink: NotificationSink? = nil) {
+                notificationSink: NotificationSink? = nil, feed: StatusFeed = StatusFeed(), heartbeatInterval: Duration = .seconds(15)) {
         self.notificationSink = notificationSink
+        self.feed = feed
+        self.heartbeatInterval = heartbeatInterval
         self.configuration = configuration
         self.runtime = runtime
         self.clock = clock
@@ -39,7 +45,7 @@ public final class JobScheduler: Service, Sendable {
         self.metrics = SchedulerMetrics(job: configuration.job.name)
         self.state = Mutex(SchedulerState(historyLimit: configuration.historyLimit, stopGracePeriod: configuration.stopGracePeriod,
                                           batchStatusRules: configuration.job.batchStatusRules, maxRunning: configuration.maxRunning,
-                                          notifies: notificationSink != nil, cron: configuration.job.cron))
+                                          notifies: true, cron: configuration.job.cron))
         (actions, actionQueue) = AsyncStream.makeStream()
         var logger = logger
         logger[metadataKey: "job"] = "\(configuration.job.name)"
@@ -71,6 +77,12 @@ public final class JobScheduler: Service, Sendable {
     /// One job's status; nil when there is no such job.
     public func currentStatus(named name: String) -> JobStatus? {
         state.withLock { $0.status(of: name) }
+    }
+
+    /// A job's settings (a single job or a batch's), from what the scheduler knows: no engine call.
+    public func settings(named name: String) throws(SchedulerError) -> JobSettings {
+        guard let observation = state.withLock({ $0.records[name]?.observation }) else { throw .jobNotFound(name) }
+        return JobSettings(observation)
     }
 
     /// Each schedule of the job's cron, in its order, with its next `runs` ticks and its latest run.
@@ -223,6 +235,9 @@ public final class JobScheduler: Service, Sendable {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.followEvents() }
                 group.addTask { await self.timer.run(on: self.clock) { self.decide { state, now in ((), state.tick(now: now)) } } }
+                group.addTask {
+                    while (try? await Task.sleep(for: self.heartbeatInterval)) != nil { self.feed.heartbeat() }
+                }
                 for await action in self.actions {
                     group.addTask { await self.perform(action) }
                 }
@@ -349,10 +364,15 @@ public final class JobScheduler: Service, Sendable {
     ) throws(Failure) -> Result {
         let now = clock.now
         let (result, reports) = try state.withLock { state throws(Failure) in
+            let wasConnected = state.engineConnected
             let (result, effects) = try input(&state, now)
             for action in effects.actions {
                 if case .armTimer(let wakeUp) = action { timer.arm(at: wakeUp) } else { actionQueue.yield(action) }
             }
+            // Published under the lock, so a follower's snapshot (taken under it too) is of a known position.
+            var events = effects.notifications.map(FeedEvent.status)
+            if state.engineConnected != wasConnected { events.append(.engineConnection(connected: state.engineConnected)) }
+            feed.publish(events)
             if !effects.notifications.isEmpty { notificationSink?(effects.notifications) }
             return (result, effects.reports)
         }

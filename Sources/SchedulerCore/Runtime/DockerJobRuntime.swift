@@ -246,7 +246,7 @@ public struct DockerJobRuntime: JobRuntime {
 
     /// A job as its labels and the engine's facts describe it.
     static func observation(name: String, labels: [String: String], facts: FinalJobFacts, stopRequested: Bool) -> JobObservation {
-        JobObservation(
+        var observation = JobObservation(
             name: name,
             jobId: labels[JobLabels.jobId],
             batchName: labels[JobLabels.batchName],
@@ -269,6 +269,9 @@ public struct DockerJobRuntime: JobRuntime {
             scheduledRun: JobLabels.scheduledRun(from: labels),
             submissionKey: JobLabels.submissionKey(from: labels)
         )
+        observation.payloadPath = labels[JobLabels.payloadPath]
+        observation.payloadBytes = labels[JobLabels.payloadBytes].flatMap(Int.init)
+        return observation
     }
 
     public func stop(name: String, gracePeriod: Duration) async throws {

@@ -217,7 +217,7 @@ public final class InMemoryJobRuntime: JobRuntime {
     }
 
     private func observation(of container: Container, stopRequested: Bool) -> JobObservation {
-        JobObservation(
+        var observation = JobObservation(
             name: container.launch.name, jobId: container.launch.jobId, batchName: container.launch.batchName,
             batchIndex: container.launch.batchIndex, image: container.launch.image, imageID: imageID,
             created: container.created, startedAt: container.startedAt, finishedAt: container.finishedAt,
@@ -227,6 +227,9 @@ public final class InMemoryJobRuntime: JobRuntime {
             submissionComplete: container.runState != .created || container.submissionComplete,
             scheduledRun: container.launch.scheduledRun, submissionKey: container.launch.submissionKey
         )
+        observation.payloadPath = container.launch.payload?.directory
+        observation.payloadBytes = container.launch.payload?.bytes.count
+        return observation
     }
 
     public func recordBatch(_ batch: BatchObservation, selector: JobSelector) async throws {

@@ -106,6 +106,9 @@ public struct JobObservation: Sendable, Equatable {
     public var scheduledRun: ScheduledRun?
     /// The key a repeated request is known by.
     public var submissionKey: SubmissionKey?
+    /// Where the payload file is in the job's container, and its size; nil for a job without payload.
+    public var payloadPath: String?
+    public var payloadBytes: Int?
 
     public init(name: String, jobId: String? = nil, batchName: String? = nil, batchIndex: Int = 0, image: String, imageID: String = "", created: Date? = nil,
                 startedAt: Date? = nil, finishedAt: Date? = nil, runState: RunState, exitCode: Int = 0, oomKilled: Bool = false,
@@ -142,6 +145,8 @@ public struct JobObservation: Sendable, Equatable {
         self.init(name: launch.name, jobId: launch.jobId, batchName: launch.batchName, batchIndex: launch.batchIndex, image: launch.image,
                   created: created, runState: .created, timeLimitSeconds: launch.timeLimitSeconds, backoffLimit: launch.backoffLimit,
                   failurePolicy: launch.failurePolicy, scheduledRun: launch.scheduledRun, submissionKey: launch.submissionKey)
+        payloadPath = launch.payload?.directory
+        payloadBytes = launch.payload?.bytes.count
     }
 
     /// When the job's time is up: its time limit counts from creation (or its latest restart) and covers every attempt.
