@@ -43,37 +43,17 @@ step "building job-scheduler"
 swift build "${swift_flags[@]}" --product job-scheduler >&2
 bin=$(swift build "${swift_flags[@]}" --show-bin-path)/job-scheduler
 
-work=$(mktemp -d /tmp/check-api.XXXXXX)
-app="check-api-$(basename "$work" | cut -d. -f2 | tr 'A-Z' 'a-z')"
-server_pid=""
-
-remove_jobs() {
-    local ids
-    ids=$(docker ps -aq --filter "label=radix-app=$app" 2>/dev/null || true)
-    [ -n "$ids" ] && docker rm -f -v $ids >/dev/null 2>&1 || true
-    ids=$(docker volume ls -q --filter "label=radix-app=$app" 2>/dev/null || true)
-    [ -n "$ids" ] && docker volume rm -f $ids >/dev/null 2>&1 || true
-}
+source scripts/live-scheduler.sh
+live_scheduler_init check-api
 cleanup() {
     local status=$?
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    remove_jobs
-    if [ $status -ne 0 ] && [ -f "$work/serve.log" ]; then
-        echo "check-api: the scheduler's log (last 40 lines):" >&2
-        tail -40 "$work/serve.log" >&2
-    fi
-    rm -rf "$work"
+    live_scheduler_cleanup $status
     exit $status
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+port=$(live_scheduler_free_port)
 cat > "$work/radixconfig.yaml" <<YAML
 apiVersion: radix.equinor.com/v1
 kind: RadixApplication
@@ -92,18 +72,7 @@ spec:
       timeLimitSeconds: 60
 YAML
 
-step "serving $app on 127.0.0.1:$port"
-"$bin" serve --config "$work/radixconfig.yaml" --host 127.0.0.1 --history-limit 5 --stop-grace-period 1 --max-running 4 \
-    >"$work/serve.log" 2>&1 &
-server_pid=$!
-base="http://127.0.0.1:$port"
-healthy() { "$python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + "/health", timeout=5)' "$base" 2>/dev/null; }
-for _ in $(seq 300); do
-    healthy && break
-    kill -0 "$server_pid" 2>/dev/null || { step "the scheduler exited"; exit 1; }
-    sleep 0.1
-done
-healthy || { step "the scheduler never became healthy"; exit 1; }
+live_scheduler_serve "$port" --history-limit 5 --stop-grace-period 1 --max-running 4
 
 # --- 2. schemathesis ---------------------------------------------------------------------------------
 # One worker: schemathesis' coverage phase parses Python source in threads, which CPython 3.11.7
@@ -121,7 +90,7 @@ step "schemathesis over every operation (max $max_examples examples each)"
         --no-color \
         --workers 1
 )
-remove_jobs
+live_scheduler_remove_jobs
 
 # --- 3. a generated Python client ------------------------------------------------------------------
 step "openapi-python-client generate, and a job through the generated client"
@@ -171,14 +140,7 @@ step "the same scheduler with --token-file: the generated client's Authenticated
 kill -TERM "$server_pid" && wait "$server_pid" 2>/dev/null || true
 token=$("$python" -c 'import secrets; print(secrets.token_urlsafe(24))')
 echo "$token" >"$work/token"
-"$bin" serve --config "$work/radixconfig.yaml" --host 127.0.0.1 --history-limit 5 --token-file "$work/token" \
-    >>"$work/serve.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 300); do
-    healthy && break
-    kill -0 "$server_pid" 2>/dev/null || { step "the scheduler exited"; exit 1; }
-    sleep 0.1
-done
+live_scheduler_serve "$port" --history-limit 5 --token-file "$work/token"
 (
     cd "$work"
     cat > with_token.py <<'PY'

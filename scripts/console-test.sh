@@ -36,35 +36,19 @@ step "building job-scheduler"
 swift build "${swift_flags[@]}" --product job-scheduler >&2
 bin=$(swift build "${swift_flags[@]}" --show-bin-path)/job-scheduler
 
-work=$(mktemp -d /tmp/console-test.XXXXXX)
-app="console-test-$(basename "$work" | cut -d. -f2 | tr 'A-Z' 'a-z')"
+source scripts/live-scheduler.sh
+live_scheduler_init console-test
 shots=${CONSOLE_SCREENSHOTS:-$(mktemp -d /tmp/console-screenshots.XXXXXX)}
-server_pid=""
-
 cleanup() {
-    local status=$? ids
-    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    ids=$(docker ps -aq --filter "label=radix-app=$app" 2>/dev/null || true)
-    [ -n "$ids" ] && docker rm -f -v $ids >/dev/null 2>&1 || true
-    ids=$(docker volume ls -q --filter "label=radix-app=$app" 2>/dev/null || true)
-    [ -n "$ids" ] && docker volume rm -f $ids >/dev/null 2>&1 || true
-    if [ $status -ne 0 ] && [ -f "$work/serve.log" ]; then
-        echo "console-test: the scheduler's log (last 40 lines):" >&2
-        tail -40 "$work/serve.log" >&2
-    fi
-    rm -rf "$work"
-    echo "console-test: screenshots of each step: $shots" >&2
+    local status=$?
+    live_scheduler_cleanup $status
+    step "screenshots of each step: $shots"
     exit $status
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+port=$(live_scheduler_free_port)
 token=$("$python" -c 'import secrets; print(secrets.token_urlsafe(24))')
 echo "$token" > "$work/token"
 # The job: its payload on stdout, a line on stderr 0.3 s later (the engine stamps each stream's lines
@@ -93,18 +77,7 @@ spec:
           - "0 3 1 1 *"
 YAML
 
-step "serving $app on 127.0.0.1:$port"
-"$bin" serve --config "$work/radixconfig.yaml" --host 127.0.0.1 --token-file "$work/token" --stop-grace-period 1 \
-    >"$work/serve.log" 2>&1 &
-server_pid=$!
-base="http://127.0.0.1:$port"
-healthy() { "$python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + "/health", timeout=5)' "$base" 2>/dev/null; }
-for _ in $(seq 300); do
-    healthy && break
-    kill -0 "$server_pid" 2>/dev/null || { step "the scheduler exited"; exit 1; }
-    sleep 0.1
-done
-healthy || { step "the scheduler never became healthy"; exit 1; }
+live_scheduler_serve "$port" --token-file "$work/token" --stop-grace-period 1
 
 step "headless Chromium through the console"
 "$python" scripts/console_test.py "$base" "$token" "$shots"

@@ -214,14 +214,42 @@ try:
     wait_until("the schedule is active again", lambda: "Active" in text("#schedules-list"))
     shot("schedule-ran")
 
-    step("delete a job, with confirmation")
+    step("run a job with its payload from a file")
+    payload_file = os.path.join(shots, "payload.txt")
+    with open(payload_file, "w") as file:
+        file.write("read from a file")
+    click(".tabs a[data-view=run]")
+    find("#job-payload-file").send_keys(payload_file)
+    click("#job-form button[type=submit]")
+    wait_until("the new job's view is shown", lambda: browser.execute_script("return location.hash.startsWith('#/jobs/')") and current_job() != scheduled)
+    wait_until("the file's payload reached the job", lambda: "payload: read from a file" in text("#job-log"))
+    assert "16 bytes" in text("#job-settings"), text("#job-settings")
+    os.remove(payload_file)
+
+    step("restart a job, with confirmation; it runs again")
     browser.execute_script("location.hash = arguments[0]", "#/jobs/" + first)
     wait_until("the job's view is shown", lambda: job_status() == "Succeeded")
+    record_states()
+    click("#view-job .actions button[data-action=restart]")
+    assert first in confirm(True)
+    wait_until("the restarted job succeeds again", lambda: "Restarted" in text("#job-facts") and job_status() == "Succeeded")
+    states = browser.execute_script("return window.seenStates")
+    assert "Running" in states and states[-1] == "Succeeded", f"the page showed {states}"
+    shot("job-restarted")
+
+    step("delete a job, with confirmation")
     click("#view-job .actions button[data-action=delete]")
     confirm(True)
     wait_until("the jobs list is shown", lambda: find("#view-jobs").is_displayed())
     wait_until("the deleted job is gone", lambda: first not in text("#jobs-table"))
     shot("job-deleted")
+
+    step("delete a batch, with confirmation")
+    browser.execute_script("location.hash = arguments[0]", "#/batches/" + batch)
+    wait_until("the batch's view is shown", lambda: text("#batch-status") == "Completed")
+    click("#view-batch .actions button[data-action=delete]")
+    assert batch in confirm(True)
+    wait_until("the batches list is shown without it", lambda: find("#view-batches").is_displayed() and batch not in text("#batches-table"))
 
     step("with the keyboard only: tab to a view's link and open it")
     find("body").click()

@@ -4,6 +4,10 @@ A generated batch may hold up to 500 jobs, each a container on the engine; a few
 would make tens of thousands of containers on this one machine. Batches are cut to their first 3 jobs:
 the contract of every field is still exercised, the engine is not flooded. (500-job batches are
 measured in BENCHMARKS.md and tested in the scheduler's own tests.)
+
+The event stream (`GET /api/v1/events`) goes on until the client leaves: each call is made a catch-up
+read (`follow=false`), which answers the same way and then ends. (The stream itself is tested in
+Tests/JobSchedulerAPITests/EventStreamTests.swift.)
 """
 import schemathesis
 
@@ -17,3 +21,6 @@ def before_call(context, case, **kwargs):
         jobs = body.get("jobScheduleDescriptions")
         if isinstance(jobs, list) and len(jobs) > MAX_JOBS:
             body["jobScheduleDescriptions"] = jobs[:MAX_JOBS]
+    if case.method.upper() == "GET" and case.path.rstrip("/").endswith("/events"):
+        case.query = dict(case.query or {})
+        case.query["follow"] = "false"

@@ -7,7 +7,7 @@ extension JobsAPI {
     func followEvents(_ input: Operations.FollowEvents.Input) async throws -> Operations.FollowEvents.Output {
         try await .answering {
             let position = try Self.feedPosition(header: input.headers.lastEventID, query: input.query.after)
-            let events = EventStream(follower: scheduler.follow(from: position), scheduler: scheduler)
+            let events = EventStream(follower: scheduler.follow(from: position, waiting: input.query.follow ?? true), scheduler: scheduler)
             return .ok(.init(headers: .init(cacheControl: "no-cache"),
                              body: .textEventStream(HTTPBody(events, length: .unknown, iterationBehavior: .single))))
         }
@@ -59,9 +59,9 @@ struct EventStream: AsyncSequence, Sendable {
                 let event = notification.event.rawValue
                 switch notification.subject {
                 case .job(let status):
-                    return try frame(id: position, event: "job", data: encoder.encode(WithEvent(status: RadixJobStatus(status), event: event)))
+                    return try frame(id: position, event: "job", data: encoder.encode(StatusWithEvent(status: RadixJobStatus(status), event: event)))
                 case .batch(let status):
-                    return try frame(id: position, event: "batch", data: encoder.encode(WithEvent(status: RadixBatchStatus(status), event: event)))
+                    return try frame(id: position, event: "batch", data: encoder.encode(StatusWithEvent(status: RadixBatchStatus(status), event: event)))
                 }
             case .event(.engineConnection(let connected), let position):
                 return try frame(id: position, event: "health", data: encoder.encode(["engineConnected": connected]))
@@ -85,19 +85,5 @@ struct EventStream: AsyncSequence, Sendable {
         var jobs: [RadixJobStatus]
         var batches: [RadixBatchStatus]
         var engineConnected: Bool
-    }
-
-    /// A status's fields and `event`, in one object.
-    struct WithEvent<Status: Encodable>: Encodable {
-        var status: Status
-        var event: String
-
-        enum EventKey: String, CodingKey { case event }
-
-        func encode(to encoder: any Encoder) throws {
-            try status.encode(to: encoder)
-            var container = encoder.container(keyedBy: EventKey.self)
-            try container.encode(event, forKey: .event)
-        }
     }
 }

@@ -18,20 +18,6 @@ public enum RadixBatchEvent {
         }
         status.updated = updated
         if status.jobStatuses?.isEmpty == true { status.jobStatuses = nil }
-        return try APIJSON.encoder().encode(Body(status: status, event: notification.event.rawValue))
-    }
-
-    /// The status's fields and `event`, in one object.
-    private struct Body: Encodable {
-        var status: RadixBatchStatus
-        var event: String
-
-        enum EventKey: String, CodingKey { case event }
-
-        func encode(to encoder: any Encoder) throws {
-            try status.encode(to: encoder)
-            var container = encoder.container(keyedBy: EventKey.self)
-            try container.encode(event, forKey: .event)
-        }
+        return try APIJSON.encoder().encode(StatusWithEvent(status: status, event: notification.event.rawValue))
     }
 }

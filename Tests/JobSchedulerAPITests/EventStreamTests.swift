@@ -69,6 +69,13 @@ struct EventStreamTests {
                         "\(headers) \(query): \(missed)")
                 #expect(try #require(FeedPosition(missed.id)).sequence == FeedPosition(resumeAt)!.sequence + 1)
             }
+            // A catch-up read: what is known now, then the answer ends.
+            var rest = try await client.request(.get, "/api/v1/events?follow=false&after=\(resumeAt)").text
+            let caughtUp = ServerSentEvent.take(from: &rest)
+            #expect(caughtUp.first?.event == "job" && caughtUp.first?.object["name"] as? String == second)
+            #expect(caughtUp.last?.object["status"] as? String == "Succeeded" && !caughtUp.contains { $0.event == "snapshot" })
+            var now = try await client.request(.get, "/api/v1/events?follow=false").text
+            #expect(ServerSentEvent.take(from: &now).map(\.event) == ["snapshot"])
             // Another process's position (the scheduler restarted): the whole state, then the changes.
             let elsewhere = try await EventStreamClient(port: port, headers: ["Last-Event-ID": "zzzzzzzz-7"])
             let state = try await elsewhere.next()
@@ -76,6 +83,7 @@ struct EventStreamTests {
             let names = (state.object["jobs"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
             #expect(Set(names ?? []) == [first, second])
 
+            try await client.request(.get, "/api/v1/events?follow=maybe").expectFailure(400, "BadRequest")
             for bad in ["Last-Event-ID: yesterday", "after=7"] {
                 let answer = bad.hasPrefix("after")
                     ? try await client.request(.get, "/api/v1/events?\(bad)")

@@ -117,8 +117,8 @@ struct OpenAPIDocumentTests {
                     .replacingOccurrences(of: "{batchName}", with: "batch-workxxxxxxxxxxxx-20260101000000-abcdefgh")
                     .replacingOccurrences(of: "{scheduleIndex}", with: "0")
                     .replacingOccurrences(of: "{asset}", with: "console.js")
-                // The event stream never ends: asked from a position it cannot resume from, it answers at once.
-                    + (path == "/api/v1/events" ? "?after=nowhere" : "")
+                // The event stream goes on but for a catch-up read.
+                    + (path == "/api/v1/events" ? "?follow=false" : "")
                 operations.append((method, uri, Set(responses.keys)))
             }
         }

@@ -650,6 +650,8 @@
     event.preventDefault();
     submit(event.target, jobRequest, async (request) => {
       const job = await call("POST", "/jobs", request);
+      // A chosen file would otherwise stand in for the next run's typed payload.
+      $("#job-payload-file").value = "";
       if (!held.jobs.has(job.name)) held.jobs.set(job.name, job);
       location.hash = jobHref(job.name);
     });
@@ -667,6 +669,7 @@
       return request;
     }, async (request) => {
       const batch = await call("POST", "/batches", request);
+      $("#batch-payload-files").value = "";
       if (!held.batches.has(batch.name)) held.batches.set(batch.name, batch);
       location.hash = batchHref(batch.name);
     });

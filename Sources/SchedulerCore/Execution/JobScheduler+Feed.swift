@@ -14,9 +14,10 @@ public struct FeedSnapshot: Sendable {
 extension JobScheduler {
     /// Follows the scheduler's changes from `position`: the events after it, when the feed still holds
     /// them all; else (and for no position) the whole state first, then each change. It ends when the
-    /// scheduler's service shuts down gracefully, or when the task reading it is cancelled.
-    public func follow(from position: FeedPosition?) -> StatusFollower {
-        StatusFollower(scheduler: self, position: position)
+    /// scheduler's service shuts down gracefully, or when the task reading it is cancelled; without
+    /// `waiting`, as soon as what is known now is given (a catch-up read).
+    public func follow(from position: FeedPosition?, waiting: Bool = true) -> StatusFollower {
+        StatusFollower(scheduler: self, position: position, waiting: waiting)
     }
 
     /// The state now, and the feed's position it is of (publishing happens under the same lock).
@@ -39,12 +40,14 @@ public struct StatusFollower: AsyncSequence, Sendable {
 
     let scheduler: JobScheduler
     let position: FeedPosition?
+    let waiting: Bool
 
     public func makeAsyncIterator() -> Iterator {
         let feed = scheduler.feed
         let (wakeUps, end) = feed.wakeUps()
         let resume = position.flatMap { $0.epoch == feed.epoch ? $0.sequence : nil }
-        return Iterator(scheduler: scheduler, sequence: resume, wakeUps: wakeUps.makeAsyncIterator(), lease: Lease(end: end))
+        return Iterator(scheduler: scheduler, sequence: resume, wakeUps: wakeUps.makeAsyncIterator(), lease: Lease(end: end),
+                        waiting: waiting)
     }
 
     /// Ends the follower's wake-ups, and so its place in the feed, when the last copy of its iterator
@@ -63,6 +66,7 @@ public struct StatusFollower: AsyncSequence, Sendable {
         var sequence: UInt64?
         var wakeUps: AsyncStream<StatusFeed.Wake>.Iterator
         let lease: Lease
+        let waiting: Bool
         var pending: ArraySlice<FeedEvent> = []
 
         public mutating func next() async -> Item? {
@@ -85,6 +89,7 @@ public struct StatusFollower: AsyncSequence, Sendable {
                     pending = events[...]
                     continue
                 }
+                guard waiting else { return nil }
                 let end = lease.end
                 let wake = await withGracefulShutdownHandler { await wakeUps.next() } onGracefulShutdown: { end() }
                 switch wake {
