@@ -171,6 +171,30 @@ struct SchedulerProcessTests {
         }
     }
 
+    /// `job-scheduler events`: the state, then each change, a line each; `--after` goes on from a line's position.
+    @Test func theTerminalClientPrintsTheChanges() async throws {
+        try await SchedulerProcess.withScheduler { server in
+            try await server.start()
+            let binary = try #require(JobSchedulerBinary.url()?.path)
+            let url = "http://127.0.0.1:\(server.port)"
+            let now = try await ChildProcess.run([binary, "events", "--no-follow", "--url", url])
+            #expect(now.status == 0)
+            let lines = now.output.split(separator: "\n")
+            #expect(lines.count == 1 && lines.first?.hasSuffix(" snapshot: 0 jobs, 0 batches, engine reachable") == true, "\(now.output)")
+            let position = String(try #require(lines.first?.split(separator: " ").first))
+            let job = try await server.submit()
+            _ = try await server.waitFor(job, ["Succeeded"])
+            let after = try await ChildProcess.run([binary, "events", "--no-follow", "--after", position, "--url", url])
+            let changes = after.output.split(separator: "\n").map { $0.split(separator: " ").dropFirst().joined(separator: " ") }
+            #expect(changes.first == "Create job \(job) Waiting" && changes.last == "Update job \(job) Succeeded", "\(after.output)")
+            let json = try await ChildProcess.run([binary, "events", "--no-follow", "--json", "--url", url])
+            let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+            #expect(object?["event"] as? String == "snapshot" && (object?["data"] as? [String: Any])?["jobs"] != nil, "\(json.output)")
+            let refused = try await ChildProcess.run([binary, "events", "--after", "nowhere", "--url", url], input: nil)
+            #expect(refused.status != 0 && refused.stderr.contains("not an event position"), "\(refused)")
+        }
+    }
+
     @Test func sigtermStopsTheSchedulerButNotItsJobs() async throws {
         try await SchedulerProcess.withScheduler { server in
             try await server.start()
