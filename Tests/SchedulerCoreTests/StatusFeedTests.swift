@@ -99,6 +99,32 @@ struct StatusFeedTests {
         }
     }
 
+    @Test func theFeedHoldsItsLatestEventsUpToItsCountAndItsJobs() {
+        let feed = StatusFeed(capacity: 5, jobCapacity: 12)
+        let job = { (name: String) in FeedEvent.status(StatusNotification(event: .update, subject: .job(JobStatus(name: name, state: .running)))) }
+        let batch = { (jobs: Int) in
+            FeedEvent.status(StatusNotification(event: .create, subject: .batch(BatchStatus(
+                name: "b", state: .waiting, jobStatuses: (0..<jobs).map { JobStatus(name: "b-\($0)", state: .waiting) },
+                isFinished: false, succeeded: false))))
+        }
+        feed.publish((1...7).map { job("j\($0)") })
+        #expect(feed.heldCount == 5 && feed.position.sequence == 7)
+        #expect(feed.events(after: 2, limit: 10) == (3...7).map { job("j\($0)") })
+        #expect(feed.events(after: 1, limit: 10) == nil, "the first two are no longer held")
+        #expect(feed.events(after: 5, limit: 1) == [job("j6")])
+        // A batch of ten: with it, five single jobs would be fifteen statuses; the oldest go until twelve or fewer.
+        feed.publish([batch(10)])
+        #expect(feed.heldCount == 3 && feed.events(after: 5, limit: 10) == [job("j6"), job("j7"), batch(10)])
+        // One event over the limit alone is still held: the newest always is.
+        feed.publish([batch(20)])
+        #expect(feed.heldCount == 1 && feed.events(after: 8, limit: 10) == [batch(20)])
+        #expect(feed.events(after: 9, limit: 10) == [], "nothing after the newest")
+        #expect(feed.events(after: 10, limit: 10) == nil, "a position not reached yet")
+        // Thousands more: the dropped ones are compacted away, the latest five held.
+        for index in 0..<3000 { feed.publish([job("n\(index)")]) }
+        #expect(feed.heldCount == 5 && feed.events(after: feed.position.sequence - 5, limit: 10) == (2995..<3000).map { job("n\($0)") })
+    }
+
     @Test func theEngineGoingAndComingBackIsTold() async throws {
         let memory = MemoryScheduler()
         try await memory.running {

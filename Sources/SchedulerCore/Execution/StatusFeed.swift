@@ -7,6 +7,15 @@ public enum FeedEvent: Sendable, Equatable {
     case status(StatusNotification)
     case engineConnection(connected: Bool)
     case schedulesChanged
+
+    /// How many job statuses it carries (what it costs to hold).
+    var jobCount: Int {
+        guard case .status(let notification) = self else { return 0 }
+        switch notification.subject {
+        case .job: return 1
+        case .batch(let batch): return batch.jobStatuses.count
+        }
+    }
 }
 
 /// Where a follower is in the feed: `<epoch>-<sequence>`, the epoch telling this process's feed apart
@@ -34,22 +43,28 @@ public struct FeedPosition: Sendable, Equatable, CustomStringConvertible {
 
 /// The scheduler's recent events, numbered, for any number of followers.
 ///
-/// Publishing never waits for a follower: the feed keeps the latest `capacity` events, and each
+/// Publishing never waits for a follower: the feed keeps the latest events (at most `capacity` of them,
+/// and at most `jobCapacity` job statuses in them: a batch's `Create` holds all its jobs), and each
 /// follower reads them at its own pace from its own position. One that falls further behind than
 /// that (or resumes from a position this feed no longer holds, or another process's) is given the
-/// whole state again (`Follower.Item.snapshot`) instead of the events it missed: a slow reader costs the
-/// scheduler nothing and still misses nothing that is in the history.
+/// whole state again (`StatusFollower.Item.snapshot`) instead of the events it missed: a slow reader
+/// costs the scheduler nothing and still misses nothing that is in the history.
 public final class StatusFeed: Sendable {
     public let epoch: String
     private let capacity: Int
+    private let jobCapacity: Int
 
     private struct State {
-        /// The newest events, oldest first; the last has number `lastSequence`.
-        var events: [FeedEvent] = []
-        var start = 0
+        /// The events held, oldest first from `head` (those before it are dropped, and compacted away
+        /// from time to time); the last has number `lastSequence`.
+        var events: [(event: FeedEvent, jobs: Int)] = []
+        var head = 0
+        var heldJobs = 0
         var lastSequence: UInt64 = 0
         var followers: [UInt64: AsyncStream<Wake>.Continuation] = [:]
         var nextFollower: UInt64 = 0
+
+        var heldCount: Int { events.count - head }
     }
 
     /// Why a follower waiting for events wakes up.
@@ -57,9 +72,10 @@ public final class StatusFeed: Sendable {
 
     private let state = Mutex(State())
 
-    public init(capacity: Int = 4096, epoch: String = StatusFeed.newEpoch()) {
-        precondition(capacity > 0)
+    public init(capacity: Int = 4096, jobCapacity: Int = 50_000, epoch: String = StatusFeed.newEpoch()) {
+        precondition(capacity > 0 && jobCapacity > 0)
         self.capacity = capacity
+        self.jobCapacity = jobCapacity
         self.epoch = epoch
     }
 
@@ -78,13 +94,19 @@ public final class StatusFeed: Sendable {
         guard !events.isEmpty else { return }
         let followers = state.withLock { state in
             for event in events {
-                if state.events.count < capacity {
-                    state.events.append(event)
-                } else {
-                    state.events[state.start] = event
-                    state.start = (state.start + 1) % capacity
-                }
+                let jobs = event.jobCount
+                state.events.append((event, jobs))
+                state.heldJobs += jobs
                 state.lastSequence += 1
+            }
+            // The oldest go first; the newest event is always held.
+            while state.heldCount > 1 && (state.heldCount > capacity || state.heldJobs > jobCapacity) {
+                state.heldJobs -= state.events[state.head].jobs
+                state.head += 1
+            }
+            if state.head >= 1024 && state.head * 2 >= state.events.count {
+                state.events.removeFirst(state.head)
+                state.head = 0
             }
             return Array(state.followers.values)
         }
@@ -99,13 +121,16 @@ public final class StatusFeed: Sendable {
     /// The events after `sequence` (at most `limit`); nil when the feed no longer holds all of them.
     func events(after sequence: UInt64, limit: Int) -> [FeedEvent]? {
         state.withLock { state in
-            let oldest = state.lastSequence - UInt64(state.events.count)  // the number before the oldest held
+            let oldest = state.lastSequence - UInt64(state.heldCount)  // the number before the oldest held
             guard sequence >= oldest, sequence <= state.lastSequence else { return nil }
-            let skip = Int(sequence - oldest)
-            let count = min(limit, state.events.count - skip)
-            return (0..<count).map { state.events[(state.start + skip + $0) % state.events.count] }
+            let from = state.head + Int(sequence - oldest)
+            let to = min(state.events.count, from + limit)
+            return state.events[from..<to].map(\.event)
         }
     }
+
+    /// How many events the feed holds now.
+    var heldCount: Int { state.withLock { $0.heldCount } }
 
     /// A wake-up stream for one follower, dropped from the feed when the follower stops reading, and
     /// what ends it.
