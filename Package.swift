@@ -140,7 +140,6 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            exclude: ["Assets"],
             swiftSettings: strictSwift,
             plugins: [.plugin(name: "EmbedConsoleAssets")]
         ),

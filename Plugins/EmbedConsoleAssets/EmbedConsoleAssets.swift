@@ -3,15 +3,12 @@ import PackagePlugin
 
 /// Builds a Swift source holding the files of the target's `Assets` folder (its page template, script
 /// and style), at build time: the executable serves them from memory and needs no resource bundle beside
-/// it (a scheduler image is one binary). The folder is excluded from the target's sources and read here.
+/// it (a scheduler image is one binary).
 @main
 struct EmbedConsoleAssets: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
         guard let target = target as? SourceModuleTarget else { return [] }
-        // `directory` (not `directoryURL`, which needs tools version 6.1).
-        let folder = URL(fileURLWithPath: target.directory.string).appendingPathComponent("Assets")
-        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-            .filter { !$0.lastPathComponent.hasPrefix(".") }
+        let files = target.sourceFiles.map(\.url).filter { $0.deletingLastPathComponent().lastPathComponent == "Assets" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
         let output = context.pluginWorkDirectoryURL.appendingPathComponent("ConsoleAssets+Files.swift")
         return [
