@@ -9,13 +9,14 @@ never reloaded (a marker set on `window` at the start must still be there at the
 each step is written to the folder.
 """
 
+import json
 import os
 import sys
 import time
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ready
@@ -58,12 +59,35 @@ def find(selector):
 
 
 def text(selector):
+    for _ in range(50):
+        try:
+            return find(selector).text
+        except StaleElementReferenceException:  # replaced by a live update just now
+            time.sleep(0.05)
     return find(selector).text
 
 
+def post_job(payload):
+    """Runs a job behind the page's back, through the API, as another client would."""
+    request = urllib.request.Request(base + "/api/v1/jobs", data=json.dumps({"payload": payload}).encode(),
+                                     headers={"Content-Type": "application/json", "Authorization": "Bearer " + token})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.load(answer)["name"]
+
+
 def click(selector):
-    element = wait_until(f"{selector} can be clicked", lambda: ready.element_to_be_clickable((By.CSS_SELECTOR, selector))(browser))
-    element.click()
+    """Clicks what `selector` finds once it can be clicked; a live page may replace it meanwhile (a schedule's
+    buttons when its last run changes), so a stale one is looked up again, as a person would."""
+    def clicked():
+        try:
+            element = ready.element_to_be_clickable((By.CSS_SELECTOR, selector))(browser)
+            if element:
+                element.click()
+                return True
+        except StaleElementReferenceException:
+            pass
+        return False
+    wait_until(f"{selector} can be clicked", clicked)
 
 
 def fill(selector, value):
@@ -143,10 +167,16 @@ try:
     assert len(attempts) == 1 and "0" in attempts[0].text, f"attempts: {[a.text for a in attempts]}"
     shot("job-output")
 
-    step("the jobs list shows it, updated live")
+    step("the jobs list shows it, updated live; a job another client runs appears, and the focus stays put")
     click(".tabs a[data-view=jobs]")
     wait_until("the list holds the job as Succeeded",
                lambda: any(first in row.text and "Succeeded" in row.text for row in browser.find_elements(By.CSS_SELECTOR, "#jobs-table tbody tr")))
+    browser.execute_script("document.querySelector(arguments[0]).focus()", f"#jobs-table a[href='#/jobs/{first}']")
+    other = post_job("from another client")
+    wait_until("the other client's job appears and ends", lambda: other in text("#jobs-table") and
+               "Succeeded" in browser.find_element(By.CSS_SELECTOR, f"#jobs-table tr[data-name='{other}']").text)
+    focused = browser.execute_script("return document.activeElement.getAttribute('href')")
+    assert focused == "#/jobs/" + first, f"the focus moved to {focused}"
     shot("jobs-list")
 
     step("stop a long job, with confirmation")
@@ -169,7 +199,7 @@ try:
     job_rows = lambda: browser.find_elements(By.CSS_SELECTOR, "#jobs-table tbody tr")
     wait_until("the filter shows the stopped job only", lambda: [row.get_attribute("data-name") for row in job_rows()] == [long_job])
     Select(find("#jobs-filter")).select_by_visible_text("All")
-    wait_until("the filter is off", lambda: len(job_rows()) == 2)
+    wait_until("the filter is off", lambda: len(job_rows()) == 3)
 
     step("run a batch from a list of payloads, and page through its jobs")
     click(".tabs a[data-view=run]")

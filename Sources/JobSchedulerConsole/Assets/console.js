@@ -183,6 +183,24 @@
     return isNaN(date) ? text : date.toLocaleString();
   }
 
+  /**
+   * Puts `children` in `container`, unless they are what it shows already (a live update that changed
+   * nothing there leaves it alone). The control that had the focus keeps it, found again by its
+   * `data-key`: a keyboard user is not thrown out of a list that changes under them.
+   */
+  function show(container, children) {
+    const signature = children.map((child) => child.outerHTML).join("");
+    if (container.dataset.signature === signature) return;
+    const active = document.activeElement;
+    const key = active && container.contains(active) ? active.dataset.key : undefined;
+    container.replaceChildren(...children);
+    container.dataset.signature = signature;
+    if (key) {
+      const again = [...container.querySelectorAll("[data-key]")].find((element) => element.dataset.key === key);
+      if (again) again.focus();
+    }
+  }
+
   function cell(row, content, className) {
     const td = document.createElement("td");
     if (className) td.className = className;
@@ -195,6 +213,7 @@
   function link(href, text) {
     const a = document.createElement("a");
     a.href = href;
+    a.dataset.key = href;
     a.textContent = text;
     return a;
   }
@@ -217,22 +236,24 @@
     const pageCount = Math.max(1, Math.ceil(items.length / PAGE_SIZE));
     pages[pageKey] = Math.min(pages[pageKey], pageCount - 1);
     const start = pages[pageKey] * PAGE_SIZE;
-    $("tbody", section).replaceChildren(...items.slice(start, start + PAGE_SIZE).map(makeRow));
+    show($("tbody", section), items.slice(start, start + PAGE_SIZE).map(makeRow));
     const pager = $(".pager", section);
-    if (pageCount === 1) { pager.replaceChildren(); return; }
+    if (pageCount === 1) { pager.replaceChildren(); delete pager.dataset.signature; return; }
     const previous = document.createElement("button");
     previous.type = "button";
     previous.textContent = "← Newer";
+    previous.dataset.key = "newer";
     previous.disabled = pages[pageKey] === 0;
     previous.onclick = () => { pages[pageKey] -= 1; render(); };
     const next = document.createElement("button");
     next.type = "button";
     next.textContent = "Older →";
+    next.dataset.key = "older";
     next.disabled = pages[pageKey] >= pageCount - 1;
     next.onclick = () => { pages[pageKey] += 1; render(); };
     const where = document.createElement("span");
     where.textContent = `Page ${pages[pageKey] + 1} of ${pageCount}`;
-    pager.replaceChildren(previous, where, next);
+    show(pager, [previous, where, next]);
   }
 
   function jobRow(job, inBatch) {
@@ -335,7 +356,7 @@
       ["Failed attempts", job.failed],
       ["Restarted", job.restart && time(job.restart)],
     ]);
-    $("tbody", $("#job-attempts")).replaceChildren(...(job.podStatuses || []).map((pod, index) => {
+    show($("tbody", $("#job-attempts")), (job.podStatuses || []).map((pod, index) => {
       const row = document.createElement("tr");
       cell(row, index + 1);
       cell(row, pod.replicaStatus && pod.replicaStatus.status);
@@ -474,6 +495,7 @@
       stop.type = "button";
       stop.textContent = "Stop";
       stop.setAttribute("aria-label", `Stop job ${job.name}`);
+      stop.dataset.key = "stop:" + job.name;
       stop.disabled = ended(job.status) || job.status === "Stopping";
       stop.onclick = () => act("stop", "job", job.name, batch.name);
       cell(row, stop);
@@ -491,7 +513,7 @@
         (summary.lastFailureAt ? ` · last failure ${time(summary.lastFailureAt)}` : "")
       : "";
     const list = $("#schedules-list");
-    list.replaceChildren(...(held.schedules || []).map((schedule) => {
+    show(list, (held.schedules || []).map((schedule) => {
       const card = document.createElement("article");
       card.className = "schedule";
       card.dataset.index = schedule.index;
@@ -523,6 +545,7 @@
         element.type = "button";
         element.textContent = text;
         element.setAttribute("aria-label", `${label} schedule ${schedule.index}`);
+        element.dataset.key = `${label}:${schedule.index}`;
         element.onclick = handler;
         actions.append(element);
       };
