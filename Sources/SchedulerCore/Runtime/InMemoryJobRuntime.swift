@@ -32,12 +32,12 @@ public final class InMemoryJobRuntime: JobRuntime {
         public var output: [JobLogChunk] = []
     }
 
-    private struct LogFollower {
+    struct LogFollower {
         var name: String
         var continuation: AsyncThrowingStream<JobLogChunk, any Error>.Continuation
     }
 
-    private struct State {
+    struct State {
         var containers: [String: Container] = [:]
         var stopRecords: Set<String> = []
         var attempts: [String: [JobAttempt]] = [:]
@@ -57,7 +57,7 @@ public final class InMemoryJobRuntime: JobRuntime {
         var creationsBeforeFault: Int?
     }
 
-    private let state = Mutex(State())
+    let state = Mutex(State())
     private let clock: any SchedulerClock
     public let imageID: String
 
@@ -163,12 +163,11 @@ public final class InMemoryJobRuntime: JobRuntime {
     // MARK: - JobRuntime
 
     public func prepare(network: String?, selector: JobSelector) async throws {
-        try checkConnected()
+        try whileConnected { _ in }
     }
 
     public func create(_ launch: JobLaunch) async throws {
-        try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
+        try whileConnected { state in
             guard state.containers[launch.name] == nil else {
                 throw DockerEngineError.conflict(message: "the container name \"/\(launch.name)\" is already in use")
             }
@@ -183,8 +182,7 @@ public final class InMemoryJobRuntime: JobRuntime {
 
     public func start(name: String) async throws {
         let now = clock.now
-        try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
+        try whileConnected { state in
             if let index = state.startFaults.firstIndex(where: { $0.name == nil || $0.name == name }) {
                 throw state.startFaults.remove(at: index).error
             }
@@ -199,15 +197,13 @@ public final class InMemoryJobRuntime: JobRuntime {
     }
 
     public func observe(name: String, selector: JobSelector) async throws -> JobObservation? {
-        try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
+        try whileConnected { state in
             return state.containers[name].map { observation(of: $0, stopRequested: false) }
         }
     }
 
     public func observeAll(selector: JobSelector) async throws -> [JobObservation] {
-        try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
+        try whileConnected { state in
             return state.containers.values.map { container in
                 var observed = observation(of: container, stopRequested: state.stopRecords.contains(container.launch.name))
                 observed.attempts = state.attempts[container.launch.name] ?? []
@@ -232,126 +228,8 @@ public final class InMemoryJobRuntime: JobRuntime {
         return observation
     }
 
-    public func recordBatch(_ batch: BatchObservation, selector: JobSelector) async throws {
-        try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
-            state.batches[batch.name] = batch
-        }
-    }
-
-    public func observeBatches(selector: JobSelector) async throws -> [BatchObservation] {
-        try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
-            return Array(state.batches.values)
-        }
-    }
-
-    public func recordBatchOutcome(name: String, jobs: [String], selector: JobSelector) async throws {
-        try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
-            for job in jobs {
-                let runState = state.containers[job]?.runState
-                guard let runState, [.exited, .dead, .created].contains(runState) else {
-                    throw BatchOutcomeUnavailable(batch: name, job: job, state: runState)
-                }
-            }
-            state.batches[name]?.outcomeRecorded = true
-            state.outcomeRecordings += 1
-        }
-    }
-
-    /// How many batch outcomes were recorded.
-    public var outcomeRecordings: Int { state.withLock { $0.outcomeRecordings } }
-
-    public func claimStart(name: String, selector: JobSelector) async throws -> Bool {
-        try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
-            return state.startClaims.insert(name).inserted
-        }
-    }
-
-    public func recordSuspension(index: Int, suspended: Bool, selector: JobSelector) async throws {
-        try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
-            state.suspensions[index] = suspended
-        }
-    }
-
-    public func observeSuspensions(selector: JobSelector) async throws -> [Int: Bool] {
-        try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
-            return state.suspensions
-        }
-    }
-
-    public func foldRuns(_ runs: [RunOutcome], at time: Date, selector: JobSelector) async throws -> RunTally {
-        try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
-            if state.foldFaults > 0 {
-                state.foldFaults -= 1
-                throw DockerEngineError.transport(code: 28, message: "timed out")
-            }
-            let tally = (state.runTally ?? RunTally()).folding(runs, at: time)
-            state.runTally = tally
-            return tally
-        }
-    }
-
-    public func observeRunTally(selector: JobSelector) async throws -> RunTally? {
-        try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
-            return state.runTally
-        }
-    }
-
-    public func recordBatchStop(name: String, at time: Date, selector: JobSelector) async throws {
-        try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
-            if state.batches[name]?.stopRequestedAt == nil { state.batches[name]?.stopRequestedAt = time }
-        }
-    }
-
-    public func removeBatchRecord(name: String, selector: JobSelector) async throws {
-        try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
-            state.batches[name] = nil
-        }
-    }
-
-    public func recordStopRequest(name: String, selector: JobSelector) async throws {
-        try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
-            state.stopRecords.insert(name)
-        }
-    }
-
-    public func recordRestart(_ attempt: JobAttempt, name: String, selector: JobSelector) async throws {
-        try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
-            state.stopRecords.remove(name)
-            if !state.attempts[name, default: []].contains(where: { $0.index == attempt.index }) { state.attempts[name, default: []].append(attempt) }
-        }
-    }
-
-    public func takeBackBatchStop(name: String, selector: JobSelector) async throws {
-        try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
-            state.batches[name]?.stopRequestedAt = nil
-            state.batches[name]?.outcomeRecorded = false
-        }
-    }
-
-    public func recordAttempt(_ attempt: JobAttempt, name: String, selector: JobSelector) async throws {
-        try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
-            if state.attempts[name, default: []].contains(where: { $0.index == attempt.index }) { return }
-            state.attempts[name, default: []].append(attempt)
-        }
-    }
-
     public func stop(name: String, gracePeriod: Duration) async throws {
-        let ignoresTerm = try state.withLock { state -> Bool in
-            guard state.connected else { throw Self.unreachable }
+        let ignoresTerm = try whileConnected { state -> Bool in
             guard state.containers[name] != nil else { throw DockerEngineError.notFound(message: "No such container: \(name)") }
             return state.containers[name]?.ignoresTerm ?? false
         }
@@ -363,16 +241,14 @@ public final class InMemoryJobRuntime: JobRuntime {
     }
 
     public func kill(name: String) async throws {
-        try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
+        try whileConnected { state in
             guard state.containers[name] != nil else { throw DockerEngineError.notFound(message: "No such container: \(name)") }
         }
         exit(name, code: 137)
     }
 
     public func remove(name: String, selector: JobSelector) async throws {
-        let existed = try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
+        let existed = try whileConnected { state in
             state.stopRecords.remove(name)
             state.attempts[name] = nil
             return state.containers.removeValue(forKey: name) != nil
@@ -398,8 +274,7 @@ public final class InMemoryJobRuntime: JobRuntime {
     public func logs(name: String, options: JobLogOptions) async throws -> any AsyncSequence<JobLogChunk, any Error> & Sendable {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: JobLogChunk.self)
         let id = UUID()
-        try state.withLock { state in
-            guard state.connected else { throw Self.unreachable }
+        try whileConnected { state in
             guard let container = state.containers[name] else { throw DockerEngineError.notFound(message: "No such container: \(name)") }
             let output = options.tail.map { Array(container.output.suffix($0)) } ?? container.output
             for chunk in output { continuation.yield(chunk) }
@@ -415,11 +290,14 @@ public final class InMemoryJobRuntime: JobRuntime {
 
     // MARK: - Internals
 
-    private static let unreachable = DockerEngineError.unreachable(socketPath: "memory", reason: "the in-memory engine is away")
+    static let unreachable = DockerEngineError.unreachable(socketPath: "memory", reason: "the in-memory engine is away")
 
-    private func checkConnected() throws {
+    /// Runs `body` on the state as an engine call: it fails while the engine is away.
+    @discardableResult
+    func whileConnected<Result>(_ body: (inout State) throws -> Result) throws -> Result {
         try state.withLock { state in
             guard state.connected else { throw Self.unreachable }
+            return try body(&state)
         }
     }
 
