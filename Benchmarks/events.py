@@ -14,24 +14,7 @@ Prints a markdown table; removes every container and volume it made.
 """
 import argparse, datetime, json, os, signal, socket, statistics, subprocess, sys, tempfile, threading, time, urllib.request, uuid
 
-
-def docker(*args):
-    return subprocess.run(["docker", *args], check=True, capture_output=True, text=True).stdout
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def clean(application):
-    ids = docker("ps", "-aq", "--filter", f"label=radix-app={application}").split()
-    if ids:
-        docker("rm", "-f", *ids)
-    volumes = docker("volume", "ls", "-q", "--filter", f"label=radix-app={application}").split()
-    if volumes:
-        docker("volume", "rm", "-f", *volumes)
+from benchsupport import clean, docker, free_port
 
 
 class Stream:

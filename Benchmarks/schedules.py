@@ -11,15 +11,7 @@ Prints a markdown table; removes every container and volume it made.
 """
 import argparse, datetime, json, os, signal, socket, statistics, subprocess, sys, tempfile, time, uuid
 
-
-def docker(*args):
-    return subprocess.run(["docker", *args], check=True, capture_output=True, text=True).stdout
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from benchsupport import clean, docker, free_port
 
 
 def config(application, image, cron_lines, port=None):
@@ -47,15 +39,6 @@ def serve(binary, folder, yaml):
     log = open(os.path.join(folder, "serve.log"), "w")
     return subprocess.Popen([binary, "serve", "--config", path, "--job", "tick", "--history-limit", "500"],
                             stdout=log, stderr=log, env={**os.environ, "LOG_LEVEL": "warning"})
-
-
-def clean(application):
-    ids = docker("ps", "-aq", "--filter", f"label=radix-app={application}").split()
-    if ids:
-        docker("rm", "-f", *ids)
-    volumes = docker("volume", "ls", "-q", "--filter", f"label=radix-app={application}").split()
-    if volumes:
-        docker("volume", "rm", "-f", *volumes)
 
 
 def parse_time(text):
