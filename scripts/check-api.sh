@@ -138,8 +138,7 @@ PY
 # --- 4. the generated client with the bearer token --------------------------------------------------
 step "the same scheduler with --token-file: the generated client's AuthenticatedClient gets in, Client gets 401"
 kill -TERM "$server_pid" && wait "$server_pid" 2>/dev/null || true
-token=$("$python" -c 'import secrets; print(secrets.token_urlsafe(24))')
-echo "$token" >"$work/token"
+live_scheduler_token
 live_scheduler_serve "$port" --history-limit 5 --token-file "$work/token"
 (
     cd "$work"

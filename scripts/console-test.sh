@@ -49,8 +49,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 port=$(live_scheduler_free_port)
-token=$("$python" -c 'import secrets; print(secrets.token_urlsafe(24))')
-echo "$token" > "$work/token"
+live_scheduler_token
 # The job: its payload on stdout, a line on stderr 0.3 s later (the engine stamps each stream's lines
 # on its own, so lines written at once may be stamped in either order), $SLEEP seconds of work, done.
 # Its schedule never comes due during the test: it runs when the console asks.

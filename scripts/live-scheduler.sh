@@ -63,3 +63,9 @@ live_scheduler_cleanup() {
 live_scheduler_free_port() {
     "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
+
+# A new random bearer token: in $token, and in "$work/token" for `serve --token-file`.
+live_scheduler_token() {
+    token=$("$python" -c 'import secrets; print(secrets.token_urlsafe(24))')
+    echo "$token" >"$work/token"
+}

@@ -210,19 +210,9 @@ final class StalledReader: @unchecked Sendable {
     private var events: [ServerSentEvent] = []
 
     init(port: Int, path: String) throws {
-        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var small: Int32 = 2048
-        setsockopt(socket, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw StalledReaderError.cannotConnect }
+        socket = try loopbackConnection(port: port, receiveBuffer: 2048)
         let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n".utf8)
-        guard send(socket, request, request.count, 0) == request.count else { throw StalledReaderError.cannotConnect }
+        guard send(socket, request, request.count, 0) == request.count else { throw StalledReaderError.cannotSend }
     }
 
     /// Every event that arrived so far (reading what is there, without waiting for more).
@@ -255,5 +245,5 @@ final class StalledReader: @unchecked Sendable {
 
     func close() { Glibc.close(socket) }
 
-    enum StalledReaderError: Error { case cannotConnect }
+    enum StalledReaderError: Error { case cannotSend }
 }

@@ -164,16 +164,7 @@ final class RawHTTPStream: @unchecked Sendable {
 
     /// Sends `request` as it is (all of it, unless the server closes first).
     init(port: Int, request: [UInt8]) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EIO) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { Glibc.close(fd); throw POSIXError(.ECONNREFUSED) }
+        fd = try loopbackConnection(port: port)
         // Sent on the reading thread's side: a server that answers and closes before reading it all
         // must not block the test (MSG_NOSIGNAL: nor kill it with SIGPIPE).
         Thread { [fd] in
@@ -218,6 +209,23 @@ final class RawHTTPStream: @unchecked Sendable {
         shutdown(fd, Int32(SHUT_RDWR))
         Glibc.close(fd)
     }
+}
+
+/// A TCP connection to `port` on loopback; `receiveBuffer` bytes set as the socket's receive buffer (before
+/// connecting, so the window is small from the start), else the system's.
+func loopbackConnection(port: Int, receiveBuffer: Int32? = nil) throws -> Int32 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw POSIXError(.EIO) }
+    if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { Glibc.close(fd); throw POSIXError(.ECONNREFUSED) }
+    return fd
 }
 
 /// The server closed a streamed answer before what a test waited for arrived.
