@@ -53,6 +53,15 @@ extension DockerEngineClient {
     public func streamLogs(_ id: String, options: LogOptions, follow: Bool, tty: Bool? = nil) async throws -> AsyncThrowingStream<LogChunk, any Error> {
         let isTTY: Bool
         if let tty { isTTY = tty } else { isTTY = try await inspectContainer(id).config.tty }
+        return try await streamLogs(at: "/containers/\(percentEncoded(id))/logs", options: options, follow: follow, tty: isTTY)
+    }
+
+    /// A swarm service's output (all its tasks', on whichever nodes they ran), framed as a container's.
+    public func streamServiceLogs(_ id: String, options: LogOptions, follow: Bool) async throws -> AsyncThrowingStream<LogChunk, any Error> {
+        try await streamLogs(at: "/services/\(percentEncoded(id))/logs", options: options, follow: follow, tty: false)
+    }
+
+    private func streamLogs(at path: String, options: LogOptions, follow: Bool, tty isTTY: Bool) async throws -> AsyncThrowingStream<LogChunk, any Error> {
         var query: [(String, String?)] = [
             ("stdout", options.stdout ? "true" : "false"),
             ("stderr", options.stderr ? "true" : "false"),
@@ -61,7 +70,7 @@ extension DockerEngineClient {
             ("tail", options.tail.map(String.init) ?? "all"),
         ]
         if let since = options.since { query.append(("since", String(format: "%.9f", since.timeIntervalSince1970))) }
-        let response = try await openStream(request(.get, "/containers/\(percentEncoded(id))/logs", query: query, timeout: follow ? nil : .seconds(60)))
+        let response = try await openStream(request(.get, path, query: query, timeout: follow ? nil : .seconds(60)))
         // Newer engines name the framing in Content-Type; older ones (API 1.41) always say raw-stream,
         // so the container's TTY setting decides.
         let multiplexed = response.head.header("content-type") == "application/vnd.docker.multiplexed-stream" || !isTTY

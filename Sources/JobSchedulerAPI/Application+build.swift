@@ -56,10 +56,10 @@ public func buildApplication(
     let scheduler = JobScheduler(configuration: configuration, runtime: runtime, clock: clock, logger: logger,
                                  notificationSink: notificationSink, feed: feed)
     try await scheduler.reconcile()
-    // The Docker runtime's engine can be asked directly whether it answers.
+    // A runtime's engine can be asked directly whether it answers.
     var ping: (@Sendable () async throws -> Void)?
-    if let docker = runtime as? DockerJobRuntime {
-        let client = docker.client
+    if let engineBacked = runtime as? any EngineBackedRuntime {
+        let client = engineBacked.client
         ping = { try await client.ping() }
     }
     let router = try await buildRouter(scheduler: scheduler, requestBodyLimit: server.requestBodyLimit, enginePing: ping,

@@ -72,6 +72,10 @@ public struct ServeCommand: AsyncParsableCommand {
             help: "With --token-file, the endpoints answered without the token: some of health, metrics and docs (the page and swagger.json), or none. (default: health,metrics,docs)")
     public var openEndpoints: String?
 
+    @Option(name: .long,
+            help: "What runs the jobs: docker (containers on the engine) or swarm (services on a swarm; the engine must be a manager). (default: docker)")
+    public var runtime: String?
+
     public init() {}
 
     public func run() async throws {
@@ -114,7 +118,12 @@ public struct ServeCommand: AsyncParsableCommand {
         let engineCPUs: Int
         do {
             try await client.ping()
-            engineCPUs = try await client.systemInfo().cpus
+            let info = try await client.systemInfo()
+            engineCPUs = info.cpus
+            if settings.runtime == .swarm, !info.isSwarmManager {
+                output.err("job-scheduler serve: --runtime swarm: the Docker engine at \(host) is not a swarm manager (docker swarm init, or name a manager's socket)")
+                return 1
+            }
         } catch {
             output.err("job-scheduler serve: cannot reach the Docker engine at \(host): \(Self.describe(error))")
             return 1
@@ -129,6 +138,10 @@ public struct ServeCommand: AsyncParsableCommand {
             return 1
         }
 
+        let runtime: any JobRuntime = switch settings.runtime {
+        case .docker: DockerJobRuntime(client: client)
+        case .swarm: SwarmJobRuntime(client: client)
+        }
         var services: [any Service] = []
         for (job, port) in jobs {
             var configuration = SchedulerConfiguration(
@@ -140,6 +153,10 @@ public struct ServeCommand: AsyncParsableCommand {
                 maxRunning: job.maxRunning ?? settings.maxRunning  // the job's own limit is the more specific
             )
             configuration.engineCPUs = engineCPUs
+            if settings.runtime == .swarm {
+                // A payload travels as a swarm config, which holds less than the API takes on one engine.
+                configuration.payloadLimit = min(configuration.payloadLimit, SwarmJobRuntime.payloadSizes.upperBound)
+            }
             // The webhook's service goes first: it takes what the scheduler tells from its first reconcile on.
             var notifier: WebhookNotifier?
             if let webhook = job.notifications?.webhook, let url = URL(string: webhook) {
@@ -153,7 +170,7 @@ public struct ServeCommand: AsyncParsableCommand {
                 // No schedulerPort: the job runs on its schedules only, and serves no API.
                 var jobLogger = logger
                 jobLogger[metadataKey: "job"] = .string(job.name)
-                let scheduler = JobScheduler(configuration: configuration, runtime: DockerJobRuntime(client: client), logger: jobLogger,
+                let scheduler = JobScheduler(configuration: configuration, runtime: runtime, logger: jobLogger,
                                              notificationSink: sink)
                 do {
                     try await scheduler.reconcile()
@@ -169,7 +186,7 @@ public struct ServeCommand: AsyncParsableCommand {
             do {
                 let app = try await buildApplication(
                     configuration: configuration,
-                    runtime: DockerJobRuntime(client: client),
+                    runtime: runtime,
                     server: APIServerOptions(host: settings.host, port: port, authentication: authentication),
                     logger: logger,
                     notificationSink: sink

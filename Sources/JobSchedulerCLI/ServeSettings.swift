@@ -24,6 +24,12 @@ public struct ServeSettings: Sendable, Equatable {
     public var tokenFile: String? = nil
     /// The endpoints answered without the token (`health`, `metrics`, `docs`: the page and swagger.json).
     public var openEndpoints: Set<String> = ServeSettings.defaultOpenEndpoints
+    /// What runs the jobs: containers on one engine, or services on a swarm (the engine is a manager).
+    public var runtime: Runtime = .docker
+
+    public enum Runtime: String, Sendable, Equatable, CaseIterable {
+        case docker, swarm
+    }
 
     public static let defaultHost = "0.0.0.0"
     public static let defaultOpenEndpoints: Set<String> = ["health", "metrics", "docs"]
@@ -44,6 +50,7 @@ public struct ServeSettings: Sendable, Equatable {
         public static let webhookSecretFile = "JOB_SCHEDULER_WEBHOOK_SECRET_FILE"
         public static let tokenFile = "JOB_SCHEDULER_TOKEN_FILE"
         public static let openEndpoints = "JOB_SCHEDULER_OPEN_ENDPOINTS"
+        public static let runtime = "JOB_SCHEDULER_RUNTIME"
     }
 
     /// A setting that cannot be used, said in one line.
@@ -73,6 +80,11 @@ public struct ServeSettings: Sendable, Equatable {
             }
             hostAddresses[parts[0]] = parts[1]
         }
+        var runtime = Runtime.docker
+        if let name = text(command.runtime, Variable.runtime) {
+            guard let named = Runtime(rawValue: name) else { throw Problem("--runtime \(name): expected docker or swarm") }
+            runtime = named
+        }
         let settings = ServeSettings(
             configPath: text(command.config, Variable.config) ?? RadixConfigFile.defaultFileName,
             jobName: text(command.job, Variable.job),
@@ -87,7 +99,8 @@ public struct ServeSettings: Sendable, Equatable {
             webhookSecretFile: text(command.webhookSecretFile, Variable.webhookSecretFile),
             hostAddresses: hostAddresses,
             tokenFile: text(command.tokenFile, Variable.tokenFile),
-            openEndpoints: try text(command.openEndpoints, Variable.openEndpoints).map(Self.endpoints) ?? defaultOpenEndpoints
+            openEndpoints: try text(command.openEndpoints, Variable.openEndpoints).map(Self.endpoints) ?? defaultOpenEndpoints,
+            runtime: runtime
         )
         try settings.check()
         return settings

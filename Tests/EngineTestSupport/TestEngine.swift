@@ -10,6 +10,9 @@ public enum TestEngine {
         ?? DockerHost(socketPath: DockerHost.defaultSocketPath)
     public static let client = DockerEngineClient(host: host)
     public static var socketPath: String { host.socketPath }
+    /// The scheduler tests run their jobs as swarm services (`JOBSCHED_TEST_RUNTIME=swarm`, with
+    /// `DOCKER_HOST` naming a manager): scripts/swarm-test.sh runs them so on a three-node swarm.
+    public static let onSwarm = ProcessInfo.processInfo.environment["JOBSCHED_TEST_RUNTIME"] == "swarm"
     /// Every container the DockerEngine tests create carries this label, so a run can clean up after itself.
     public static let testLabel = "dockerengine.tests"
 
@@ -71,6 +74,12 @@ public enum TestEngine {
         }
     }
 
+    /// The jobs carrying `label` (`key=value`), by name: containers (running or not), or on a swarm services.
+    public static func jobNames(labelled label: String) async throws -> [String] {
+        if onSwarm { return try await client.listServices(labels: [label]).map(\.spec.name) }
+        return try await client.listContainers(all: true, labels: [label]).flatMap(\.names)
+    }
+
     /// The containers (running or not) carrying `label` (`key=value`).
     public static func containers(labelled label: String) async throws -> [ContainerSummary] {
         try await client.listContainers(all: true, labels: [label])
@@ -79,6 +88,17 @@ public enum TestEngine {
     /// Removes every container and volume carrying `label` (`key=value`), running or not: what a test
     /// left behind, whether it passed or not. Best effort: a cleanup never fails a test.
     public static func removeEverything(labelled label: String) async {
+        if onSwarm {
+            // Services first (their tasks' containers go with them), then the configs they used.
+            if let services = try? await client.listServices(labels: [label]) {
+                for service in services { try? await client.removeService(service.id) }
+            }
+            for _ in 0..<40 {
+                guard let configs = try? await client.listConfigs(labels: [label]), !configs.isEmpty else { break }
+                for config in configs { try? await client.removeConfig(config.id) }
+                try? await Task.sleep(for: .milliseconds(250))
+            }
+        }
         if let containers = try? await client.listContainers(all: true, labels: [label]) {
             for container in containers { try? await client.removeContainer(container.id, force: true) }
         }

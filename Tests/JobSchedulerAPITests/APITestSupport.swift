@@ -60,8 +60,11 @@ struct APIFixture {
 
     var configuration: SchedulerConfiguration {
         SchedulerConfiguration(applicationName: applicationName, job: job, historyLimit: historyLimit,
-                               stopGracePeriod: stopGracePeriod)
+                               stopGracePeriod: stopGracePeriod, payloadLimit: Self.largestPayload)
     }
+
+    /// The largest payload the runtime takes, as `serve` sets it: 1 MiB, or on a swarm what a config holds.
+    static var largestPayload: Int { TestEngine.onSwarm ? SwarmJobRuntime.payloadSizes.upperBound : 1_048_576 }
 
     static let logger: Logger = {
         var logger = Logger(label: "api-tests")
@@ -78,10 +81,10 @@ struct APIFixture {
         switch runtime {
         case .engine:
             try await TestEngine.requireEngine()
-            jobRuntime = DockerJobRuntime(client: TestEngine.client)
+            jobRuntime = Self.engineRuntime(client: TestEngine.client)
         case .engineVia(let client):
             try await TestEngine.requireEngine()
-            jobRuntime = DockerJobRuntime(client: client)
+            jobRuntime = Self.engineRuntime(client: client)
         case .inMemory(let jobs):
             jobRuntime = jobs
         }
@@ -105,6 +108,12 @@ struct APIFixture {
             await removeLeftovers()
             throw error
         }
+    }
+
+    /// The jobs of `.engine` fixtures run as containers; or, when the tests run on a swarm
+    /// (`TestEngine.onSwarm`), as services: the same tests prove both runtimes.
+    static func engineRuntime(client: DockerEngineClient) -> any JobRuntime {
+        TestEngine.onSwarm ? SwarmJobRuntime(client: client) : DockerJobRuntime(client: client)
     }
 
     /// Waits until `GET /health` says the scheduler follows its engine's events. The scheduler

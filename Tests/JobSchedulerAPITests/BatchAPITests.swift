@@ -160,8 +160,7 @@ struct EngineBatchTests {
             }
 
             try await client.request(.delete, "/api/v1/batches/\(name)").object()
-            let containers = try await TestEngine.client.listContainers(all: true, labels: ["radix-app=\(application)"])
-            #expect(containers.isEmpty)
+            #expect(try await TestEngine.jobNames(labelled: "radix-app=\(application)").isEmpty)
             // Only the tally of removed runs is left, counting the batch's three.
             let left = try await TestEngine.client.listVolumes(labels: ["radix-app=\(application)"])
             #expect(left.map(\.name) == ["\(application)-work-run-tally-1"])
@@ -207,7 +206,7 @@ struct EngineBatchTests {
             try await client.waitForBatch(second) { $0["status"] as? String == "Completed" }
             let labels = ["radix-app=\(application)"]
             try await waitUntil("the older batch is removed from the engine") {
-                let containers = try await TestEngine.client.listContainers(all: true, labels: labels).flatMap(\.names)
+                let containers = try await TestEngine.jobNames(labelled: labels[0])
                 return !containers.contains { $0.contains(first) } && containers.filter { $0.contains(second) }.count == 2
             }
             // The kept batch's record and, once made, its outcome; nothing of the older one.

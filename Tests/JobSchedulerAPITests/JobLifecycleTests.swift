@@ -117,7 +117,7 @@ struct JobLifecycleTests {
 
             try await client.request(.get, "/api/v1/jobs/\(name)").expectFailure(404, "NotFound")
             try await client.request(.delete, "/api/v1/jobs/\(name)").expectFailure(404, "NotFound")
-            #expect(try await TestEngine.containers(labelled: "radix-app=\(fixture.applicationName)").isEmpty)
+            #expect(try await TestEngine.jobNames(labelled: "radix-app=\(fixture.applicationName)").isEmpty)
         }
     }
 

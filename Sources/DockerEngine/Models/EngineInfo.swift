@@ -57,6 +57,20 @@ public struct EngineSystemInfo: Sendable, Decodable {
     /// The host's CPUs: the most a container's CPU limit may be.
     public var cpus: Int
     public var memoryBytes: Int64
+    /// The engine manages a swarm (its API takes services).
+    public var isSwarmManager: Bool
 
-    enum CodingKeys: String, CodingKey { case cpus = "NCPU", memoryBytes = "MemTotal" }
+    enum CodingKeys: String, CodingKey { case cpus = "NCPU", memoryBytes = "MemTotal", swarm = "Swarm" }
+    struct Swarm: Decodable {
+        var LocalNodeState: String?
+        var ControlAvailable: Bool?
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        cpus = try container.decode(Int.self, forKey: .cpus)
+        memoryBytes = try container.decode(Int64.self, forKey: .memoryBytes)
+        let swarm = try container.decodeIfPresent(Swarm.self, forKey: .swarm)
+        isSwarmManager = swarm?.LocalNodeState == "active" && swarm?.ControlAvailable == true
+    }
 }

@@ -27,6 +27,11 @@ public enum JobStatusDerivation {
             message = job.stopRequested ? "stopped before it started" : nil
             reason = job.stopRequested ? "Stopped" : nil
             replica = job.stopRequested ? .stopped : .pending
+        case .pending:
+            state = job.stopRequested ? .stopping : .waiting
+            // (As a created job's until the runtime says why it waits: nothing new to tell before.)
+            message = job.engineError.isEmpty ? nil : "waiting to be placed: \(job.engineError)"
+            replica = .pending
         case .running, .paused:
             state = job.stopRequested ? .stopping : .running
             message = job.stopRequested ? "stop requested; waiting for the job to exit" : nil
@@ -62,6 +67,10 @@ public enum JobStatusDerivation {
                 if deadlineKilled || passedDeadline(job) {
                     reason = deadlineExceeded
                     message = "the job ran past its time limit of \(job.timeLimitSeconds) seconds and was killed"
+                } else if !job.engineError.isEmpty {
+                    // The runtime knows why better than an exit code can say (the node it ran on was lost).
+                    reason = "Error"
+                    message = job.engineError
                 } else if job.oomKilled {
                     reason = "OOMKilled"
                     message = "the job ran out of memory (exit code \(job.exitCode))"
@@ -73,7 +82,7 @@ public enum JobStatusDerivation {
             }
         }
 
-        let current = job.runState == .created ? nil : job.startedAt
+        let current = job.runState == .created || job.runState == .pending ? nil : job.startedAt
         let attempts = job.attempts.sorted { $0.index < $1.index }
         // The first attempt's start, once there were retries (the container's own is its latest).
         let started = attempts.first?.startedAt ?? current
@@ -97,7 +106,7 @@ public enum JobStatusDerivation {
                 name: job.name,
                 created: job.created,
                 startTime: current,
-                endTime: job.runState == .created ? nil : (job.runState == .running || job.runState == .paused ? nil : job.finishedAt),
+                endTime: job.runState == .created || job.runState == .pending ? nil : (job.runState == .running || job.runState == .paused ? nil : job.finishedAt),
                 containerStarted: current,
                 replicaState: replica,
                 statusMessage: message,

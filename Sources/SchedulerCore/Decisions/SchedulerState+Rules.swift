@@ -59,7 +59,7 @@ extension SchedulerState {
         } else {
             // Armed once per job; re-armed only after it fired, while the job goes on.
             if record.deadline == nil && ending[name] != .kill { records[name]?.deadline = observation.deadline }
-            if observation.stopRequested && [.running, .restarting, .paused].contains(observation.runState) {
+            if observation.stopRequested && [.pending, .running, .restarting, .paused].contains(observation.runState) {
                 end(name, .stop, &effects)
             }
         }
@@ -88,10 +88,12 @@ extension SchedulerState {
     /// An engine event says the job's first start happened at `time`. Returns whether that is all
     /// there is to know (an inspection had already filled in the rest).
     mutating func started(_ name: String, at time: Date, now: Date, _ effects: inout SchedulerEffects) -> Bool {
-        guard let record = records[name], record.observation.runState == .created, record.observation.engineError.isEmpty,
+        guard let record = records[name], [.created, .pending].contains(record.observation.runState),
+              record.observation.runState == .pending || record.observation.engineError.isEmpty,
               !record.observation.stopRequested else { return false }
         var observation = record.observation
         observation.runState = .running
+        observation.engineError = ""
         observation.startedAt = time
         apply(observation, ticket: takeTicket(), now: now, &effects)
         return !observation.imageID.isEmpty

@@ -6,7 +6,7 @@ import RadixConfig
 /// name; its labels describe the job. A failed attempt is retried by starting the same container again,
 /// as the scheduler decides from the exit code (the engine's restart policy cannot tell codes apart),
 /// after recording the attempt as a labelled volume.
-public struct DockerJobRuntime: JobRuntime {
+public struct DockerJobRuntime: EngineBackedRuntime {
     public let client: DockerEngineClient
     /// How many inspections run at once when reading every job.
     let observationConcurrency = 16
@@ -52,18 +52,12 @@ public struct DockerJobRuntime: JobRuntime {
     static func payloadVolumeName(for job: String) -> String { job + "-payload" }
 
     func containerSpec(for launch: JobLaunch) -> ContainerSpec {
-        // The RADIX_* names are the scheduler's alone (a launch never carries one: this is the last guard).
-        var environment = launch.environment.filter { !ReservedVariables.isReserved($0.key) }
-        environment["RADIX_JOB_NAME"] = launch.name
-        environment["RADIX_APP"] = launch.selector.applicationName
-        environment["RADIX_COMPONENT"] = launch.selector.jobComponent
-        if let name = launch.environmentName { environment["RADIX_ENVIRONMENT"] = name }
         let network = launch.network
         return ContainerSpec(
             image: launch.image,
             hostname: launch.name,
             labels: JobLabels.labels(for: launch),
-            environment: environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },
+            environment: launch.processEnvironment,
             command: launch.args,
             entrypoint: launch.command,
             user: launch.user,
@@ -336,5 +330,18 @@ public struct DockerJobRuntime: JobRuntime {
         return try await client.streamLogs(name, options: engineOptions, follow: options.follow).compactMap { @Sendable chunk in
             chunk.stream == .stdin ? nil : JobLogChunk(stream: chunk.stream == .stderr ? .stderr : .stdout, bytes: chunk.bytes)
         }
+    }
+}
+
+extension JobLaunch {
+    /// The job's variables and the scheduler's RADIX_* ones, as `NAME=value` in name order. The RADIX_*
+    /// names are the scheduler's alone (a launch never carries one: this is the last guard).
+    var processEnvironment: [String] {
+        var environment = self.environment.filter { !ReservedVariables.isReserved($0.key) }
+        environment["RADIX_JOB_NAME"] = name
+        environment["RADIX_APP"] = selector.applicationName
+        environment["RADIX_COMPONENT"] = selector.jobComponent
+        if let environmentName { environment["RADIX_ENVIRONMENT"] = environmentName }
+        return environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
     }
 }

@@ -1,3 +1,4 @@
+import DockerEngine
 import Foundation
 import RadixConfig
 
@@ -66,6 +67,9 @@ public struct JobObservation: Sendable, Equatable {
     public enum RunState: String, Sendable {
         /// Created, never started.
         case created
+        /// Started, and waiting for the runtime to place it somewhere it fits (a swarm's nodes);
+        /// `engineError` says why it has not been placed yet, if the runtime says.
+        case pending
         case running
         /// Between a failed attempt and the engine's retry.
         case restarting
@@ -256,4 +260,9 @@ public protocol JobRuntime: Sendable {
     func events(selector: JobSelector) -> any AsyncSequence<RuntimeEvent, Never> & Sendable
     /// The job's output so far, or as it comes with `options.follow`.
     func logs(name: String, options: JobLogOptions) async throws -> any AsyncSequence<JobLogChunk, any Error> & Sendable
+}
+
+/// A runtime on a Docker engine: the engine itself can be asked whether it answers (`GET /health`).
+public protocol EngineBackedRuntime: JobRuntime {
+    var client: DockerEngineClient { get }
 }

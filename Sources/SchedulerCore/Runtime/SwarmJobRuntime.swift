@@ -1,0 +1,372 @@
+import DockerEngine
+import Foundation
+import RadixConfig
+
+/// Runs each job as a swarm service in `replicated-job` mode (one task) on a swarm manager's socket,
+/// so the swarm places it on any node where it fits. The service's name is the job name; its labels
+/// (and its container's) describe the job, as a container's do in `DockerJobRuntime`.
+///
+/// A job is made with no task to run (`TotalCompletions` 0): its payload is a swarm config mounted as
+/// `<payload.path>/payload`, in place before the process starts. Starting it asks for one completion;
+/// a retry forces the next job iteration (a new task, on any node). The swarm deletes a running task
+/// it is told to stop, and its exit with it: a stop parks the job (no completions wanted) and records
+/// how the run ended, on the manager, as the scheduler's other records are (labelled volumes).
+public struct SwarmJobRuntime: EngineBackedRuntime {
+    public let client: DockerEngineClient
+    /// Batches, attempts, stop requests, tallies and suspensions, as the Docker runtime keeps them: on
+    /// the manager's engine.
+    let records: DockerJobRuntime
+    /// How often the tasks are listed while any job is live: the engine's event stream says nothing of
+    /// tasks on other nodes (it has no task events), so their changes are read from the task list.
+    let taskWatchInterval: Duration
+
+    /// The payload sizes a swarm config can hold: swarmkit refuses empty ones and those of 1,024,000 bytes or more.
+    public static let payloadSizes = 1...(1_024_000 - 1)
+
+    public init(client: DockerEngineClient, taskWatchInterval: Duration = .milliseconds(250)) {
+        self.client = client
+        self.records = DockerJobRuntime(client: client)
+        self.taskWatchInterval = taskWatchInterval
+    }
+
+    public func prepare(network: String?, selector: JobSelector) async throws {
+        guard let network, !["bridge", "host", "none"].contains(network) else { return }
+        if try await !client.networkExists(network) {
+            do {
+                try await client.createOverlayNetwork(name: network, labels: [JobLabels.application: selector.applicationName])
+            } catch DockerEngineError.conflict {
+                // Another scheduler created it meanwhile.
+            }
+        }
+    }
+
+    // MARK: - Making and starting jobs
+
+    public func create(_ launch: JobLaunch) async throws {
+        var payloadConfig: ServiceSpec.ConfigReference?
+        if let payload = launch.payload {
+            guard Self.payloadSizes.contains(payload.bytes.count) else {
+                throw SchedulerError.badRequest(
+                    "a payload of \(payload.bytes.count) bytes cannot be handed to a job on the swarm: a swarm config holds "
+                        + "\(Self.payloadSizes.lowerBound) to \(Self.payloadSizes.upperBound) bytes")
+            }
+            let configName = Self.payloadConfigName(for: launch.name)
+            let id = try await client.createConfig(name: configName, labels: Self.ownLabels(of: launch), data: payload.bytes)
+            let path = (payload.directory.hasSuffix("/") ? payload.directory : payload.directory + "/") + "payload"
+            payloadConfig = .init(file: .init(name: path.hasPrefix("/") ? path : "/" + path), configID: id, configName: configName)
+        }
+        do {
+            try await client.createService(serviceSpec(for: launch, payload: payloadConfig))
+        } catch {
+            if let payloadConfig { try? await client.removeConfig(payloadConfig.configID) }
+            throw error
+        }
+    }
+
+    static func payloadConfigName(for job: String) -> String { job + "-payload" }
+
+    /// What marks a config or record as the job's: removed with it.
+    static func ownLabels(of launch: JobLaunch) -> [String: String] {
+        [JobLabels.application: launch.selector.applicationName, JobLabels.jobComponent: launch.selector.jobComponent, JobLabels.jobName: launch.name]
+    }
+
+    func serviceSpec(for launch: JobLaunch, payload: ServiceSpec.ConfigReference?) -> ServiceSpec {
+        let labels = JobLabels.labels(for: launch)
+        let reservations = ServiceSpec.Resources.Amounts(
+            nanoCPUs: launch.cpuShares.map { $0 * 1_000_000_000 / 1024 }, memoryBytes: launch.memoryReservationBytes)
+        let limits = ServiceSpec.Resources.Amounts(nanoCPUs: launch.nanoCPUs, memoryBytes: launch.memoryBytes)
+        return ServiceSpec(
+            name: launch.name,
+            labels: labels,
+            taskTemplate: .init(
+                containerSpec: .init(image: launch.image, labels: labels, command: launch.command, args: launch.args, hostname: launch.name,
+                                     environment: launch.processEnvironment, user: launch.user,
+                                     readOnly: launch.readOnlyRootFilesystem ? true : nil, configs: payload.map { [$0] }),
+                resources: .init(limits: limits, reservations: reservations),
+                // The scheduler decides retries from the exit code, as on one engine.
+                restartPolicy: .init(condition: "none"),
+                networks: launch.network.flatMap { ["bridge", "host", "none"].contains($0) ? nil : [.init(target: $0, aliases: [launch.name])] }
+            ),
+            mode: .init(replicatedJob: .init(maxConcurrent: 1, totalCompletions: 0))
+        )
+    }
+
+    /// Asks for the job's one completion: its first run, or (forcing the next iteration) a retry or a restart.
+    /// A job whose run has not ended is left alone, so a start sent twice runs it once.
+    public func start(name: String) async throws {
+        // How an earlier run ended goes first: a death before the update leaves the job not started.
+        try await removeEndRecord(of: name)
+        let lost = try await lostNodes()
+        try await updateService(name) { service, tasks in
+            let current = Self.currentTask(of: service, in: tasks)
+            if service.spec.mode.replicatedJob?.totalCompletions == 1, let current, !current.state.isFinal,
+               lost[current.nodeID ?? ""] == nil { return false }
+            service.spec.mode.replicatedJob = .init(maxConcurrent: 1, totalCompletions: 1)
+            service.spec.taskTemplate.forceUpdate += 1
+            return true
+        }
+    }
+
+    /// Reads the service and its tasks, changes the spec, and sends it back under the version read: an
+    /// update made meanwhile (another scheduler's, or the swarm's own) makes it read and try again.
+    /// `change` returns false when there is nothing to change.
+    func updateService(_ name: String, _ change: (inout ServiceDetails, [SwarmTask]) -> Bool) async throws {
+        for attempt in 1...Self.updateAttempts {
+            var service = try await client.inspectService(name)
+            let tasks = try await client.listTasks(services: [service.id])
+            guard change(&service, tasks) else { return }
+            do {
+                try await client.updateService(service.id, version: service.version, spec: service.spec)
+                return
+            } catch DockerEngineError.engine(_, let message) where message.contains("out of sequence") && attempt < Self.updateAttempts {
+                continue
+            }
+        }
+    }
+
+    static let updateAttempts = 8
+
+    // MARK: - Reading jobs
+
+    public func observe(name: String, selector: JobSelector) async throws -> JobObservation? {
+        let service: ServiceDetails
+        do {
+            service = try await client.inspectService(name)
+        } catch DockerEngineError.notFound {
+            return nil
+        }
+        guard Self.isJob(name, service, of: selector) else { return nil }
+        let tasks = try await client.listTasks(services: [service.id])
+        let current = Self.currentTask(of: service, in: tasks)
+        let end = current == nil ? try await endRecord(of: name, selector: selector) : nil
+        let lost = current?.state.isFinal == false ? try await lostNodes() : [:]
+        return Self.observation(of: service, current: current, end: end, lostNodes: lost, stopRequested: false)
+    }
+
+    public func observeAll(selector: JobSelector) async throws -> [JobObservation] {
+        // Three listings, however many jobs: the services, all their tasks, and the records.
+        async let services = client.listServices(labels: JobLabels.filters(for: selector))
+        async let tasks = client.listTasks(labels: JobLabels.filters(for: selector))
+        async let volumes = client.listVolumes(labels: JobLabels.filters(for: selector))
+        async let nodes = lostNodes()
+        let listedVolumes = try await volumes
+        let lost = try await nodes
+        let records = DockerJobRuntime.records(in: listedVolumes)
+        let ends = Self.endRecords(in: listedVolumes)
+        let tasksByService = Dictionary(grouping: try await tasks, by: \.serviceID)
+        var results: [JobObservation] = []
+        for service in try await services {
+            let name = service.spec.name
+            guard Self.isJob(name, service, of: selector) else { continue }
+            let current = Self.currentTask(of: service, in: tasksByService[service.id] ?? [])
+            var observation = Self.observation(of: service, current: current, end: ends[name], lostNodes: lost,
+                                               stopRequested: records.stopped.contains(name))
+            observation.attempts = (records.attempts[name] ?? []).sorted { $0.index < $1.index }
+            results.append(observation)
+        }
+        return results
+    }
+
+    /// Whether the service is this scheduler's job `name` (its labels name it, and it is named so).
+    static func isJob(_ name: String, _ service: ServiceDetails, of selector: JobSelector) -> Bool {
+        service.spec.labels[JobLabels.application] == selector.applicationName
+            && service.spec.labels[JobLabels.jobComponent] == selector.jobComponent
+            && service.spec.labels[JobLabels.jobName] == name && service.spec.name == name
+    }
+
+    /// The task of the service's current run: the newest of its current job iteration (none while the
+    /// swarm has not made it yet, or after a stop removed it).
+    static func currentTask(of service: ServiceDetails, in tasks: [SwarmTask]) -> SwarmTask? {
+        tasks.filter { $0.serviceID == service.id && ($0.jobIteration ?? 0) == (service.jobIteration ?? 0) }
+            .max { ($0.createdAt ?? .distantPast) < ($1.createdAt ?? .distantPast) }
+    }
+
+    /// The nodes that are down, by ID: the swarm leaves a task on such a node `running` (for a day,
+    /// before it calls it orphaned), so the job's run is taken as lost from the node's state.
+    func lostNodes() async throws -> [String: SwarmNode] {
+        Dictionary(try await client.listNodes().filter { $0.state == "down" }.map { ($0.id, $0) }) { first, _ in first }
+    }
+
+    /// A job as its service, its current task and (for a run a stop ended) its end record describe it.
+    static func observation(of service: ServiceDetails, current task: SwarmTask?, end: FinalJobFacts?, lostNodes: [String: SwarmNode] = [:],
+                            stopRequested: Bool) -> JobObservation {
+        let labels = service.spec.labels
+        let image = service.spec.taskTemplate.containerSpec.image
+        let wanted = service.spec.mode.replicatedJob?.totalCompletions ?? 0
+        var facts = FinalJobFacts(image: image, imageID: image, created: service.createdAt, startedAt: nil, finishedAt: nil,
+                                  runState: .created, exitCode: 0, oomKilled: false, engineError: "", restartCount: 0, submissionComplete: true)
+        switch (task, end) {
+        case (let task?, _) where !task.state.isFinal && lostNodes[task.nodeID ?? ""] != nil:
+            let node = lostNodes[task.nodeID ?? ""]!
+            facts.runState = .exited
+            facts.exitCode = lostNodeExitCode
+            facts.startedAt = task.createdAt
+            facts.finishedAt = node.updatedAt  // when it was found down
+            facts.engineError = "the node the job ran on, \(node.hostname) (\(node.address)), went down"
+        case (let task?, _) where !task.state.isFinal:
+            if task.state == .running {
+                facts.runState = .running
+                facts.startedAt = task.stateSince
+            } else if task.desiredState.isFinal && task.desiredState != .complete {
+                // Being shut down (a stop): still running until the swarm says it is gone.
+                facts.runState = .running
+                facts.startedAt = task.createdAt
+            } else {
+                facts.runState = .pending
+                facts.engineError = task.error
+            }
+        case (nil, let end?) where wanted == 0:
+            facts = end
+        case (let task?, _):
+            facts.startedAt = task.createdAt
+            facts.finishedAt = task.stateSince
+            switch task.state {
+            case .complete:
+                facts.runState = .exited
+                facts.exitCode = task.exitCode ?? 0
+            case .failed where task.containerID != nil && task.exitCode != nil:
+                facts.runState = .exited
+                facts.exitCode = task.exitCode ?? 1
+            case .orphaned:
+                facts.runState = .exited
+                facts.exitCode = lostNodeExitCode
+                facts.engineError = "the node the job ran on (\(task.nodeID ?? "unknown")) was lost"
+            case .shutdown, .remove:
+                // Stopped by the swarm, not by the job: as a kill.
+                facts.runState = .exited
+                facts.exitCode = 137
+            default:
+                // Rejected, or failed before its process ran (no such image or executable).
+                facts.runState = .created
+                facts.startedAt = nil
+                facts.engineError = task.error.isEmpty ? "task \(task.state.rawValue)" : task.error
+            }
+        case (nil, _):
+            // Never started; or asked for and not yet given a task by the swarm.
+            facts.runState = wanted == 0 ? .created : .pending
+        }
+        return DockerJobRuntime.observation(name: service.spec.name, labels: labels, facts: facts, stopRequested: stopRequested)
+    }
+
+    /// The exit code reported for a run whose node was lost (no process exit was ever seen).
+    public static let lostNodeExitCode = -1
+
+    // MARK: - Ending and removing jobs
+
+    public func stop(name: String, gracePeriod: Duration) async throws {
+        try await end(name, gracePeriod: gracePeriod, exitCode: 143)
+    }
+
+    public func kill(name: String) async throws {
+        try await end(name, gracePeriod: .zero, exitCode: 137)
+    }
+
+    /// Parks the job (no completions wanted, so the swarm shuts its task down after the grace period),
+    /// waits until the task is gone, and records how the run ended: the swarm keeps nothing of a task
+    /// it removed. A run that had ended already is left as the swarm reports it.
+    func end(_ name: String, gracePeriod: Duration, exitCode: Int) async throws {
+        var ended: (startedAt: Date?, service: ServiceDetails)?
+        try await updateService(name) { service, tasks in
+            guard service.spec.mode.replicatedJob?.totalCompletions != 0 else { return false }  // not started, or parked already
+            let current = Self.currentTask(of: service, in: tasks)
+            if let current, current.state.isFinal { return false }  // ended already: as the swarm says
+            // Running, or asked for and not placed yet (then nothing ran: no end to record).
+            ended = current.map { ($0.state == .running ? $0.stateSince : $0.createdAt, service) }
+            service.spec.mode.replicatedJob = .init(maxConcurrent: 1, totalCompletions: 0)
+            service.spec.taskTemplate.containerSpec.stopGracePeriod = Int64(gracePeriod.components.seconds) * 1_000_000_000
+                + gracePeriod.components.attoseconds / 1_000_000_000
+            return true
+        }
+        guard let ended else { return }
+        // The swarm removes the task once its container has exited.
+        let limit = ContinuousClock.now + gracePeriod + .seconds(60)
+        // (A task on a node that went down never ends: it is lost already.)
+        while case let lost = try await lostNodes(),
+              try await client.listTasks(services: [ended.service.id]).contains(where: { !$0.state.isFinal && lost[$0.nodeID ?? ""] == nil }) {
+            guard ContinuousClock.now < limit else { throw DockerEngineError.engine(status: 504, message: "job \(name) did not end on the swarm") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let image = ended.service.spec.taskTemplate.containerSpec.image
+        let facts = FinalJobFacts(image: image, imageID: image, created: ended.service.createdAt, startedAt: ended.startedAt, finishedAt: Date(),
+                                  runState: .exited, exitCode: exitCode, oomKilled: false, engineError: "", restartCount: 0, submissionComplete: true)
+        try await recordEnd(facts, of: name, labels: ended.service.spec.labels)
+    }
+
+    public func remove(name: String, selector: JobSelector) async throws {
+        do {
+            try await client.removeService(name)
+        } catch DockerEngineError.notFound {}
+        // Its payload config (usable again once the service is gone), then its records.
+        for config in try await client.listConfigs(labels: JobLabels.filters(for: selector) + ["\(JobLabels.jobName)=\(name)"]) {
+            for attempt in 1...20 {
+                do {
+                    try await client.removeConfig(config.id)
+                    break
+                } catch DockerEngineError.notFound {
+                    break
+                } catch where attempt < 20 {
+                    // Still in use by the service's last task, for a moment after the service is removed.
+                    try await Task.sleep(for: .milliseconds(250))
+                }
+            }
+        }
+        try await records.remove(name: name, selector: selector)
+    }
+
+    public func logs(name: String, options: JobLogOptions) async throws -> any AsyncSequence<JobLogChunk, any Error> & Sendable {
+        let engineOptions = LogOptions(tail: options.tail, since: options.since, timestamps: options.timestamps)
+        let chunks = try await client.streamServiceLogs(name, options: engineOptions, follow: options.follow).compactMap { @Sendable chunk in
+            chunk.stream == .stdin ? nil : JobLogChunk(stream: chunk.stream == .stderr ? .stderr : .stdout, bytes: chunk.bytes)
+        }
+        guard options.follow else { return chunks }
+        // A service's log never ends by itself (the service may run again): it ends here once the
+        // job's run has, after a moment for the last lines to come from the node.
+        let (stream, continuation) = AsyncThrowingStream<JobLogChunk, any Error>.makeStream()
+        let runtime = self
+        let pump = Task {
+            do {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for try await chunk in chunks { continuation.yield(chunk) }
+                    }
+                    group.addTask {
+                        while try await !runtime.runHasEnded(name) { try await Task.sleep(for: .milliseconds(250)) }
+                        try await Task.sleep(for: .seconds(1))
+                    }
+                    try await group.next()
+                    group.cancelAll()
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in pump.cancel() }
+        return stream
+    }
+
+    /// Whether the job's current run has ended (or the job is gone): nothing more will be written.
+    func runHasEnded(_ name: String) async throws -> Bool {
+        let service: ServiceDetails
+        do {
+            service = try await client.inspectService(name)
+        } catch DockerEngineError.notFound {
+            return true
+        }
+        guard let current = Self.currentTask(of: service, in: try await client.listTasks(services: [service.id])) else {
+            return service.spec.mode.replicatedJob?.totalCompletions == 0 && service.jobIteration != nil  // stopped
+        }
+        if current.state.isFinal { return true }
+        return try await lostNodes()[current.nodeID ?? ""] != nil
+    }
+}
+
+extension SwarmTask.State {
+    /// The task will not change any more.
+    var isFinal: Bool {
+        switch self {
+        case .complete, .shutdown, .failed, .rejected, .remove, .orphaned: true
+        default: false
+        }
+    }
+}
