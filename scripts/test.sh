@@ -28,6 +28,9 @@ else
     # otherwise slow every other test's containers down.
     run_tests --skip '[Bb]urst' || status=$?
     run_tests --filter '[Bb]urst' || status=$?
+    # The same API tests again with the swarm runtime, on a three-node swarm made on this machine
+    # (scripts/swarm.sh), then the swarm's own: spread, waiting for a node, a node killed under jobs.
+    bash scripts/swarm-test.sh 2>&1 | tee -a "$log" || status=$?
 fi
 # The contract proven from outside: spec validator, schemathesis on a live scheduler, a generated Python client.
 bash scripts/check-api.sh || status=$?

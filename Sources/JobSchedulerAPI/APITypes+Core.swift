@@ -79,7 +79,9 @@ extension JobRequest {
             args: description.args,
             imageTagName: description.imageTagName,
             failurePolicy: description.failurePolicy.map(FailurePolicy.init),
-            runAsUser: description.runAsUser
+            runAsUser: description.runAsUser,
+            nodeType: description.runtime?.nodeType,
+            architecture: description.runtime?.architecture?.rawValue
         )
     }
 
@@ -95,7 +97,9 @@ extension JobRequest {
             args: config.args,
             imageTagName: config.imageTagName,
             failurePolicy: config.failurePolicy.map(FailurePolicy.init),
-            runAsUser: config.runAsUser
+            runAsUser: config.runAsUser,
+            nodeType: config.runtime?.nodeType,
+            architecture: config.runtime?.architecture?.rawValue
         )
     }
 }

@@ -43,19 +43,18 @@ struct JobsAPI: APIProtocol {  // the Batch operations: BatchesAPI.swift
     struct RequestFields {
         var image: String?
         var node: Bool
-        var runtime: Bool
         var timeLimitSeconds: Int64?
         /// Where the fields are, for the messages (`jobScheduleDescriptions[2].`).
         var path = ""
 
         init(_ description: Components.Schemas.JobScheduleDescription, path: String = "") {
-            (image, node, runtime) = (description.image, description.node != nil, description.runtime != nil)
+            (image, node) = (description.image, description.node != nil)
             timeLimitSeconds = description.timeLimitSeconds
             self.path = path
         }
 
         init(_ config: Components.Schemas.RadixJobComponentConfig, path: String) {
-            (image, node, runtime) = (config.image, config.node != nil, config.runtime != nil)
+            (image, node) = (config.image, config.node != nil)
             timeLimitSeconds = config.timeLimitSeconds
             self.path = path
         }
@@ -72,11 +71,10 @@ struct JobsAPI: APIProtocol {  // the Batch operations: BatchesAPI.swift
                 + " (imageTagName picks the tag of an image configured with an {imageTagName} placeholder)"
             throw APIFailure(status: .badRequest, message: message)
         }
-        // Radix's fields this scheduler cannot honour. (`safeToRestart` only permits what this scheduler
+        // Radix's fields this scheduler cannot honour (`runtime`, the node, is the scheduler's to judge). (`safeToRestart` only permits what this scheduler
         // never does, so it is honoured as it is.)
         let unsupported = [
             ("node", fields.node, "GPUs cannot be requested here"),
-            ("runtime", fields.runtime, "the node's architecture or type cannot be chosen here"),
         ].filter(\.1).map { "\(fields.path)\($0.0): \($0.2)" }
         if !unsupported.isEmpty {
             let message = "invalid job request: " + unsupported.joined(separator: "; ")

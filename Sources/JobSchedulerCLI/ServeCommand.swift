@@ -156,6 +156,10 @@ public struct ServeCommand: AsyncParsableCommand {
             if settings.runtime == .swarm {
                 // A payload travels as a swarm config, which holds less than the API takes on one engine.
                 configuration.payloadLimit = min(configuration.payloadLimit, SwarmJobRuntime.payloadSizes.upperBound)
+                // Requests may choose the node; the manager's cores are no bound on another node's (a job
+                // no node can take waits, saying why).
+                configuration.choosesNodes = true
+                configuration.engineCPUs = nil
             }
             // The webhook's service goes first: it takes what the scheduler tells from its first reconcile on.
             var notifier: WebhookNotifier?

@@ -47,6 +47,8 @@ struct APIFixture {
     var authentication: APIAuthentication?
     /// How many changes the event stream holds for a reader that fell behind.
     var feedCapacity = 4096
+    /// Whether requests may choose the node: as `serve --runtime swarm` sets it, on a swarm.
+    var choosesNodes = TestEngine.onSwarm
     /// Leaves the engine as the run left it (for a second run, a restarted scheduler, to find).
     var keepsWhatItLeaves = false
 
@@ -59,8 +61,10 @@ struct APIFixture {
     }
 
     var configuration: SchedulerConfiguration {
-        SchedulerConfiguration(applicationName: applicationName, job: job, historyLimit: historyLimit,
-                               stopGracePeriod: stopGracePeriod, payloadLimit: Self.largestPayload)
+        var configuration = SchedulerConfiguration(applicationName: applicationName, job: job, historyLimit: historyLimit,
+                                                   stopGracePeriod: stopGracePeriod, payloadLimit: Self.largestPayload)
+        configuration.choosesNodes = choosesNodes
+        return configuration
     }
 
     /// The largest payload the runtime takes, as `serve` sets it: 1 MiB, or on a swarm what a config holds.

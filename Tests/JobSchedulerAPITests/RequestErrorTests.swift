@@ -71,23 +71,49 @@ struct RequestErrorTests {
         }
     }
 
+    @Test func onASwarmTheNodeTypeAndArchitectureChooseTheNodeAndBadOnesAre422() async throws {
+        let runtime = InMemoryJobRuntime(clock: WallClock())
+        try await APIFixture(runtime: .inMemory(runtime), choosesNodes: true).run { client in
+            let name = try await client.submit(#"{"runtime":{"nodeType":"memory-optimized","architecture":"arm64"}}"#)
+            let launch = try #require(runtime.container(name)?.launch)
+            #expect(launch.nodeType == "memory-optimized" && launch.architecture == .arm64)
+            #expect(SwarmJobRuntime.constraints(for: launch) == ["node.labels.nodetype==memory-optimized", "node.platform.arch==aarch64"])
+            // A batch's defaults choose for every job that does not choose itself.
+            let batch = try await client.submitBatch(#"""
+                {"defaultRadixJobComponentConfig":{"runtime":{"nodeType":"big"}},
+                 "jobScheduleDescriptions":[{},{"runtime":{"nodeType":"small","architecture":"amd64"}}]}
+                """#)
+            let launches = jobs(of: batch).compactMap { ($0["name"] as? String).flatMap { runtime.container($0)?.launch } }
+            #expect(launches.map(\.nodeType) == ["big", "small"] && launches.map(\.architecture) == [nil, .amd64])
+            for body in [#"{"runtime":{"nodeType":"GPU_1"}}"#, #"{"runtime":{"nodeType":"-gpu"}}"#] {
+                let message = try await client.request(.post, "/api/v1/jobs", json: body).expectFailure(422, "Invalid")
+                #expect(message.contains("runtime.nodeType:"), "\(message)")
+            }
+            // (Not one of the document's architectures.)
+            let message = try await client.request(.post, "/api/v1/jobs", json: #"{"runtime":{"architecture":"sparc"}}"#).expectFailure(422, "Invalid")
+            #expect(message.contains("runtime.architecture"), "\(message)")
+            #expect(runtime.containerNames.count == 3, "a refused request made no container")
+        }
+    }
+
     @Test func radixFieldsThatCannotBeHonouredAre422AndNothingRuns() async throws {
         let jobs = InMemoryJobRuntime(clock: WallClock())
-        try await APIFixture(runtime: .inMemory(jobs)).run { client in
+        // (On one engine: there is no node to choose.)
+        try await APIFixture(runtime: .inMemory(jobs), choosesNodes: false).run { client in
             let refused = [
                 (#"{"node":{"gpu":"nvidia-v100","gpuCount":"1"}}"#, "node"),
-                (#"{"runtime":{"architecture":"arm64"}}"#, "runtime"),
+                (#"{"runtime":{"architecture":"arm64"}}"#, "runtime.architecture"),
+                (#"{"runtime":{"nodeType":"gpu"}}"#, "runtime.nodeType"),
                 (#"{"runAsUser":-1}"#, "runAsUser"),
             ]
             for (body, field) in refused {
                 let message = try await client.request(.post, "/api/v1/jobs", json: body).expectFailure(422, "Invalid")
                 #expect(message.contains("\(field):"), "\(message)")
             }
-            let both = try await client.request(.post, "/api/v1/jobs", json: #"{"node":{},"runtime":{}}"#).expectFailure(422, "Invalid")
-            #expect(both.contains("node:") && both.contains("runtime:"), "\(both)")
             #expect(jobs.containerNames.isEmpty, "a refused request made a container")
             // null is the same as leaving a field out, and safeToRestart asks nothing this scheduler does not keep.
-            let name = try await client.submit(#"{"node":null,"runtime":null,"failurePolicy":null,"runAsUser":null,"safeToRestart":true}"#)
+            // An empty runtime chooses nothing (as in Radix).
+            let name = try await client.submit(#"{"node":null,"runtime":{"nodeType":""},"failurePolicy":null,"runAsUser":null,"safeToRestart":true}"#)
             #expect(jobs.containerNames == [name])
             // runAsUser is honoured: the container runs as that user.
             let asUser = try await client.submit(#"{"runAsUser":1000}"#)
@@ -139,12 +165,13 @@ struct RequestErrorTests {
         }
     }
 
-    @Test func payloadOverOneMebibyteIs413() async throws {
+    @Test func payloadOverTheLimitIs413() async throws {
+        // (1 MiB; a byte less than the swarm's largest config on a swarm.)
         try await APIFixture(runtime: .memory).run { client in
-            let payload = String(repeating: "a", count: 1_048_577)
+            let payload = String(repeating: "a", count: APIFixture.largestPayload + 1)
             let message = try await client.request(.post, "/api/v1/jobs", json: #"{"payload":"\#(payload)"}"#)
                 .expectFailure(413, "RequestEntityTooLarge")
-            #expect(message.contains("1048576"), "\(message)")
+            #expect(message.contains(String(APIFixture.largestPayload)), "\(message)")
             #expect(try await client.request(.get, "/api/v1/jobs").text == "[]")
         }
     }

@@ -5,11 +5,13 @@ public struct ServiceDetails: Sendable, Decodable, Equatable {
     public var id: String
     public var version: UInt64
     public var createdAt: Date?
+    /// When its spec last changed (a stop's park, a start).
+    public var updatedAt: Date?
     public var spec: ServiceSpec
     /// Which run of a job service is the current one (each forced update starts the next).
     public var jobIteration: UInt64?
 
-    enum CodingKeys: String, CodingKey { case id = "ID", version = "Version", createdAt = "CreatedAt", spec = "Spec", jobStatus = "JobStatus" }
+    enum CodingKeys: String, CodingKey { case id = "ID", version = "Version", createdAt = "CreatedAt", updatedAt = "UpdatedAt", spec = "Spec", jobStatus = "JobStatus" }
     struct Version: Decodable { var Index: UInt64 }
     /// (An iteration that has not begun is `{}`.)
     struct Iteration: Decodable { var Index: UInt64? }
@@ -20,6 +22,7 @@ public struct ServiceDetails: Sendable, Decodable, Equatable {
         id = try container.decode(String.self, forKey: .id)
         version = try container.decode(Version.self, forKey: .version).Index
         createdAt = EngineTimestamp.parse(try container.decodeIfPresent(String.self, forKey: .createdAt))
+        updatedAt = EngineTimestamp.parse(try container.decodeIfPresent(String.self, forKey: .updatedAt))
         spec = try container.decode(ServiceSpec.self, forKey: .spec)
         jobIteration = try container.decodeIfPresent(JobStatus.self, forKey: .jobStatus)?.JobIteration?.Index
     }

@@ -85,6 +85,8 @@ public enum JobLaunchFactory {
         problems += request.failurePolicy?.problems() ?? []
         let user = request.runAsUser ?? job.runAsUser
         if let user, !RunAsUser.isValid(user) { problems.append("runAsUser: \(RunAsUser.rule(user))") }
+        let architecture = request.architecture.flatMap(NodeArchitecture.init(rawValue:))
+        problems += placementProblems(request, configuration: configuration)
         if !problems.isEmpty { throw .invalidRequest(problems.sorted()) }
 
         return JobLaunch(
@@ -107,8 +109,33 @@ public enum JobLaunchFactory {
             failurePolicy: request.failurePolicy ?? job.failurePolicy,
             payload: request.payload.map { PayloadFile(directory: job.payloadPath!, bytes: Array($0.utf8)) },
             user: user.map { String($0) },
-            readOnlyRootFilesystem: job.readOnlyFileSystem
+            readOnlyRootFilesystem: job.readOnlyFileSystem,
+            nodeType: request.nodeType?.isEmpty == false ? request.nodeType : nil,
+            architecture: architecture
         )
+    }
+
+    /// What is wrong with the node a request chooses: anything, on one engine (there is no node to
+    /// choose); on a swarm, a malformed node type or an architecture Radix does not name.
+    static func placementProblems(_ request: JobRequest, configuration: SchedulerConfiguration) -> [String] {
+        var problems: [String] = []
+        for (field, value) in [("nodeType", request.nodeType), ("architecture", request.architecture)] {
+            guard let value, !value.isEmpty else { continue }  // (empty: no choice, as in Radix)
+            if !configuration.choosesNodes {
+                problems.append("runtime.\(field): the node cannot be chosen: this scheduler runs its jobs on one engine (a swarm runtime chooses nodes)")
+            } else if field == "nodeType", !isValidNodeType(value) {
+                problems.append("runtime.nodeType: \"\(value.prefix(130))\" is not a node type (lower-case letters, digits and '-', at most 120)")
+            } else if field == "architecture", NodeArchitecture(rawValue: value) == nil {
+                problems.append("runtime.architecture: must be one of \(NodeArchitecture.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(value.prefix(130))\"")
+            }
+        }
+        return problems
+    }
+
+    /// Radix's rule for a node type: `^(([a-z0-9][-a-z0-9]*)?[a-z0-9])?$`, at most 120 characters.
+    static func isValidNodeType(_ value: String) -> Bool {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
+        return value.count <= 120 && value.allSatisfy(allowed.contains) && value.first != "-" && value.last != "-"
     }
 
     /// The image as configured, before any tag was filled in (resolution fills the configured tag).

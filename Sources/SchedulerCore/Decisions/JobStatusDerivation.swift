@@ -89,8 +89,9 @@ public enum JobStatusDerivation {
         let ended = state.isTerminal ? (job.finishedAt ?? (job.runState == .created ? job.created : nil)) : nil
         var pods = attempts.map { attempt in
             let failed = attempt.restartedAt == nil || attempt.exitCode != 0
+            let how = attempt.engineError.isEmpty ? "with exit code \(attempt.exitCode)" : "(\(attempt.engineError))"
             let message = attempt.restartedAt == nil
-                ? "attempt \(attempt.index + 1) failed with exit code \(attempt.exitCode)" + (attempt.counted ? "" : " (not counted: its failure policy ignores it)")
+                ? "attempt \(attempt.index + 1) failed \(how)" + (attempt.counted ? "" : " (not counted: its failure policy ignores it)")
                 : "run \(attempt.index + 1) ended with exit code \(attempt.exitCode); the job was restarted"
             return PodStatus(name: job.name, created: job.created, startTime: attempt.startedAt, endTime: attempt.finishedAt,
                              containerStarted: attempt.startedAt, replicaState: failed ? .failed : .succeeded, statusMessage: message,

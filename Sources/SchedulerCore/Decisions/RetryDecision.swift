@@ -32,7 +32,7 @@ public enum RetryDecision: Sendable, Equatable {
         let index = (attempts.map(\.index).max() ?? -1) + 1
         let attempt = { (counted: Bool) in
             JobAttempt(index: index, exitCode: job.exitCode, startedAt: job.startedAt, finishedAt: job.finishedAt,
-                       oomKilled: job.oomKilled, counted: counted)
+                       oomKilled: job.oomKilled, counted: counted, engineError: job.engineError)
         }
         switch job.failurePolicy?.action(forExitCode: job.exitCode) ?? .count {
         case .failJob:

@@ -15,10 +15,14 @@ public struct JobAttempt: Sendable, Hashable {
     public var counted: Bool
     /// When a restart was asked for, for the run it ended (or that had ended before it); nil for a retry.
     public var restartedAt: Date?
+    /// What the runtime said of how it ended, when the exit code is not all (a swarm node that went
+    /// down); empty otherwise.
+    public var engineError: String
 
     public init(index: Int, exitCode: Int, startedAt: Date?, finishedAt: Date?, oomKilled: Bool = false, counted: Bool,
-                restartedAt: Date? = nil) {
+                restartedAt: Date? = nil, engineError: String = "") {
         self.restartedAt = restartedAt
+        self.engineError = engineError
         self.index = index
         self.exitCode = exitCode
         self.startedAt = startedAt

@@ -23,12 +23,17 @@ public struct JobRequest: Sendable, Equatable {
     public var failurePolicy: FailurePolicy?
     /// The user ID the job runs as, over radixconfig's `runAsUser` (else the image's user).
     public var runAsUser: Int64?
+    /// Where the job may run (Radix's `runtime`): nodes labelled `nodetype=<nodeType>`, of this CPU architecture.
+    public var nodeType: String?
+    public var architecture: String?
 
     public init(payload: String? = nil, jobId: String? = nil, variables: [String: String]? = nil,
                 requests: [String: String]? = nil, limits: [String: String]? = nil, timeLimitSeconds: Int? = nil,
                 backoffLimit: Int? = nil, command: [String]? = nil, args: [String]? = nil, imageTagName: String? = nil,
-                failurePolicy: FailurePolicy? = nil, runAsUser: Int64? = nil) {
+                failurePolicy: FailurePolicy? = nil, runAsUser: Int64? = nil, nodeType: String? = nil, architecture: String? = nil) {
         self.runAsUser = runAsUser
+        self.nodeType = nodeType
+        self.architecture = architecture
         self.payload = payload
         self.jobId = jobId
         self.variables = variables
@@ -60,7 +65,9 @@ public struct JobRequest: Sendable, Equatable {
                           args: args ?? defaults.args,
                           imageTagName: imageTagName ?? defaults.imageTagName,
                           failurePolicy: failurePolicy ?? defaults.failurePolicy,
-                          runAsUser: runAsUser ?? defaults.runAsUser)
+                          runAsUser: runAsUser ?? defaults.runAsUser,
+                          nodeType: nodeType ?? defaults.nodeType,
+                          architecture: architecture ?? defaults.architecture)
     }
 }
 

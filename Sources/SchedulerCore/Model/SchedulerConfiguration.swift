@@ -17,6 +17,9 @@ public struct SchedulerConfiguration: Sendable {
     public var maxRunning: Int?
     /// The engine's cores, when known: a CPU limit over them is refused (the engine would not start the job).
     public var engineCPUs: Int?
+    /// Whether the jobs run on a swarm of nodes, where a request may choose the node's type and
+    /// architecture (on one engine there is nothing to choose, and such a request is refused).
+    public var choosesNodes = false
 
     public init(applicationName: String, job: ResolvedJob, historyLimit: Int = 10, network: String? = nil,
                 stopGracePeriod: Duration = .seconds(30), payloadLimit: Int = 1_048_576, maxRunning: Int? = nil) {

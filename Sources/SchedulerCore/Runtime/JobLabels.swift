@@ -47,6 +47,7 @@ enum JobLabels {
     static let attemptOOMKilled = "radix-attempt-oom-killed"
     static let attemptCounted = "radix-attempt-counted"
     static let attemptRestartedAt = "radix-attempt-restarted-at"
+    static let attemptEngineError = "radix-attempt-engine-error"
 
     static func filters(for selector: JobSelector) -> [String] {
         ["\(application)=\(selector.applicationName)", "\(jobComponent)=\(selector.jobComponent)"]
@@ -212,6 +213,7 @@ enum JobLabels {
         labels[attemptStarted] = attempt.startedAt.map { String($0.timeIntervalSince1970) }
         labels[attemptFinished] = attempt.finishedAt.map { String($0.timeIntervalSince1970) }
         labels[attemptRestartedAt] = attempt.restartedAt.map { String($0.timeIntervalSince1970) }
+        if !attempt.engineError.isEmpty { labels[attemptEngineError] = attempt.engineError }
         return labels
     }
 
@@ -221,6 +223,6 @@ enum JobLabels {
         let time = { (key: String) in labels[key].flatMap(Double.init).map(Date.init(timeIntervalSince1970:)) }
         return JobAttempt(index: index, exitCode: exitCode, startedAt: time(attemptStarted), finishedAt: time(attemptFinished),
                           oomKilled: labels[attemptOOMKilled] == "true", counted: labels[attemptCounted] != "false",
-                          restartedAt: time(attemptRestartedAt))
+                          restartedAt: time(attemptRestartedAt), engineError: labels[attemptEngineError] ?? "")
     }
 }

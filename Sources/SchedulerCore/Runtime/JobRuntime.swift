@@ -48,6 +48,9 @@ public struct JobLaunch: Sendable, Equatable {
     public var user: String?
     /// The root filesystem is read-only; the payload is then on a volume of its own.
     public var readOnlyRootFilesystem = false
+    /// Where the job may run, on a swarm: nodes labelled `nodetype=<nodeType>`, of this CPU architecture.
+    public var nodeType: String?
+    public var architecture: NodeArchitecture?
 }
 
 /// A job's payload: written to `<directory>/payload` in the job's filesystem.
@@ -265,4 +268,17 @@ public protocol JobRuntime: Sendable {
 /// A runtime on a Docker engine: the engine itself can be asked whether it answers (`GET /health`).
 public protocol EngineBackedRuntime: JobRuntime {
     var client: DockerEngineClient { get }
+}
+
+/// A CPU architecture a job may ask its node to have, as Radix names it.
+public enum NodeArchitecture: String, Sendable, CaseIterable {
+    case amd64, arm64
+
+    /// As a swarm node reports it (`node.platform.arch`).
+    public var platformName: String {
+        switch self {
+        case .amd64: "x86_64"
+        case .arm64: "aarch64"
+        }
+    }
 }

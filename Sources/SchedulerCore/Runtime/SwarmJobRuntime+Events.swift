@@ -38,6 +38,10 @@ extension SwarmJobRuntime {
                         if let tasks = try? await client.listTasks(labels: JobLabels.filters(for: selector)) {
                             for event in watch.changes(in: tasks) { continuation.yield(event) }
                         }
+                        // A node that went down leaves its tasks `running` for good: its jobs are read again.
+                        if watch.anyLive, let nodes = try? await client.listNodes() {
+                            for event in watch.changes(inNodesDown: Set(nodes.filter { $0.state == "down" }.map(\.id))) { continuation.yield(event) }
+                        }
                         let closely = watch.anyLive || lastServiceChange.within(.seconds(10))
                         try? await Task.sleep(for: closely ? interval : .seconds(2))
                     }
@@ -83,7 +87,8 @@ final class LastChange: Sendable {
 /// The task list as last seen, and what changed since: a task that reached `running` is a start, one
 /// that completed or failed with an exit code an exit, anything else about a job a change.
 struct TaskWatch {
-    private var seen: [String: (state: SwarmTask.State, job: String)] = [:]
+    private var seen: [String: (state: SwarmTask.State, job: String, node: String?)] = [:]
+    private var nodesDown: Set<String> = []
     private var primed = false
     private(set) var anyLive = false
 
@@ -91,15 +96,19 @@ struct TaskWatch {
     /// events start to flow).
     mutating func changes(in tasks: [SwarmTask]) -> [RuntimeEvent] {
         var events: [RuntimeEvent] = []
-        var now: [String: (state: SwarmTask.State, job: String)] = [:]
+        var now: [String: (state: SwarmTask.State, job: String, node: String?)] = [:]
         for task in tasks {
             guard let name = task.containerLabels[JobLabels.jobName] else { continue }
-            now[task.id] = (task.state, name)
+            now[task.id] = (task.state, name, task.nodeID)
             guard primed, seen[task.id]?.state != task.state else { continue }
             switch task.state {
             case .running:
-                events.append(.jobStarted(name: name, at: task.stateSince ?? Date()))
-            case .complete, .failed where task.exitCode != nil && task.containerID != nil:
+                // (Its creation: the one start time the swarm still tells once the task has moved on.)
+                events.append(.jobStarted(name: name, at: task.createdAt ?? Date()))
+            case .complete:
+                events.append(.jobExited(name: name, exitCode: task.exitCode ?? 0, at: task.stateSince ?? Date()))
+            case .failed where task.exitCode != nil && task.containerID != nil:
+                // (A task failed before its process ran is not an exit: the observation tells why.)
                 events.append(.jobExited(name: name, exitCode: task.exitCode ?? 0, at: task.stateSince ?? Date()))
             default:
                 events.append(.jobChanged(name: name))
@@ -111,5 +120,12 @@ struct TaskWatch {
         seen = now
         primed = true
         return events
+    }
+
+    /// The jobs with a live task on a node that is newly down (their runs are lost).
+    mutating func changes(inNodesDown down: Set<String>) -> [RuntimeEvent] {
+        let newlyDown = down.subtracting(nodesDown)
+        nodesDown = down
+        return seen.values.filter { !$0.state.isFinal && $0.node.map(newlyDown.contains) == true }.map { .jobChanged(name: $0.job) }
     }
 }

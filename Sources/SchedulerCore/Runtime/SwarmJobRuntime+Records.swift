@@ -1,43 +1,20 @@
 import DockerEngine
 import Foundation
 
-/// What the swarm runtime records apart from the services: the Docker runtime's records (labelled
-/// volumes on the manager), and how a run that a stop ended finished (the swarm forgets that task).
+/// What the swarm runtime records apart from the tasks: how a run that a stop ended finished (a label
+/// of its service), and the Docker runtime's records (labelled volumes on the manager).
 extension SwarmJobRuntime {
+    /// The service label that keeps how a run a stop ended went (the swarm forgets that task): set
+    /// in the same update that parks the service, so no reader sees a run that ended without it;
+    /// its finish time once the task is gone; taken away by the update that starts the next run.
     static let runEndLabel = "radix-run-end"
 
-    static func runEndRecordName(for job: String) -> String { job + "-run-ended" }
-
-    func recordEnd(_ facts: FinalJobFacts, of job: String, labels: [String: String]) async throws {
-        var recordLabels = labels.filter { [JobLabels.application, JobLabels.jobComponent, JobLabels.jobName].contains($0.key) }
-        recordLabels[Self.runEndLabel] = try BatchOutcomeLabel.encode([job: facts])
-        do {
-            try await client.createVolume(name: Self.runEndRecordName(for: job), labels: recordLabels)
-        } catch DockerEngineError.conflict {
-            // Recorded already (a stop and a kill of the same run): the first end stands.
-        }
+    static func endFacts(of service: ServiceDetails) -> FinalJobFacts? {
+        service.spec.labels[runEndLabel].flatMap(BatchOutcomeLabel.decode)?[service.spec.name]
     }
 
-    func removeEndRecord(of job: String) async throws {
-        do {
-            try await client.removeVolume(name: Self.runEndRecordName(for: job), force: true)
-        } catch DockerEngineError.notFound {}
-    }
-
-    func endRecord(of job: String, selector: JobSelector) async throws -> FinalJobFacts? {
-        let volumes = try await client.listVolumes(labels: JobLabels.filters(for: selector) + ["\(JobLabels.jobName)=\(job)", Self.runEndLabel])
-        return Self.endRecords(in: volumes)[job]
-    }
-
-    /// The recorded ends of runs a stop ended, by job.
-    static func endRecords(in volumes: [VolumeSummary]) -> [String: FinalJobFacts] {
-        var ends: [String: FinalJobFacts] = [:]
-        for volume in volumes {
-            guard let job = volume.labels[JobLabels.jobName], volume.name == runEndRecordName(for: job),
-                  let facts = volume.labels[runEndLabel].flatMap(BatchOutcomeLabel.decode)?[job] else { continue }
-            ends[job] = facts
-        }
-        return ends
+    static func setEndFacts(_ facts: FinalJobFacts, on service: inout ServiceDetails) throws {
+        service.spec.labels[runEndLabel] = try BatchOutcomeLabel.encode([service.spec.name: facts])
     }
 
     public func recordBatchOutcome(name: String, jobs: [String], selector: JobSelector) async throws {

@@ -70,6 +70,16 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
         [JobLabels.application: launch.selector.applicationName, JobLabels.jobComponent: launch.selector.jobComponent, JobLabels.jobName: launch.name]
     }
 
+    /// The nodes the job may run on: labelled with its node type, of its architecture; nil for any.
+    public static func constraints(for launch: JobLaunch) -> [String]? {
+        let constraints = [launch.nodeType.map { "node.labels.\(nodeTypeLabel)==\($0)" },
+                           launch.architecture.map { "node.platform.arch==\($0.platformName)" }].compactMap { $0 }
+        return constraints.isEmpty ? nil : constraints
+    }
+
+    /// The node label that gives a node's type (Radix's node pools), as in `docker node update --label-add nodetype=gpu`.
+    public static let nodeTypeLabel = "nodetype"
+
     func serviceSpec(for launch: JobLaunch, payload: ServiceSpec.ConfigReference?) -> ServiceSpec {
         let labels = JobLabels.labels(for: launch)
         let reservations = ServiceSpec.Resources.Amounts(
@@ -85,6 +95,7 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
                 resources: .init(limits: limits, reservations: reservations),
                 // The scheduler decides retries from the exit code, as on one engine.
                 restartPolicy: .init(condition: "none"),
+                placement: Self.constraints(for: launch).map { .init(constraints: $0) },
                 networks: launch.network.flatMap { ["bridge", "host", "none"].contains($0) ? nil : [.init(target: $0, aliases: [launch.name])] }
             ),
             mode: .init(replicatedJob: .init(maxConcurrent: 1, totalCompletions: 0))
@@ -94,8 +105,6 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
     /// Asks for the job's one completion: its first run, or (forcing the next iteration) a retry or a restart.
     /// A job whose run has not ended is left alone, so a start sent twice runs it once.
     public func start(name: String) async throws {
-        // How an earlier run ended goes first: a death before the update leaves the job not started.
-        try await removeEndRecord(of: name)
         let lost = try await lostNodes()
         try await updateService(name) { service, tasks in
             let current = Self.currentTask(of: service, in: tasks)
@@ -103,6 +112,7 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
                lost[current.nodeID ?? ""] == nil { return false }
             service.spec.mode.replicatedJob = .init(maxConcurrent: 1, totalCompletions: 1)
             service.spec.taskTemplate.forceUpdate += 1
+            service.spec.labels[Self.runEndLabel] = nil  // how an earlier run ended
             return true
         }
     }
@@ -110,11 +120,11 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
     /// Reads the service and its tasks, changes the spec, and sends it back under the version read: an
     /// update made meanwhile (another scheduler's, or the swarm's own) makes it read and try again.
     /// `change` returns false when there is nothing to change.
-    func updateService(_ name: String, _ change: (inout ServiceDetails, [SwarmTask]) -> Bool) async throws {
+    func updateService(_ name: String, _ change: (inout ServiceDetails, [SwarmTask]) throws -> Bool) async throws {
         for attempt in 1...Self.updateAttempts {
             var service = try await client.inspectService(name)
             let tasks = try await client.listTasks(services: [service.id])
-            guard change(&service, tasks) else { return }
+            guard try change(&service, tasks) else { return }
             do {
                 try await client.updateService(service.id, version: service.version, spec: service.spec)
                 return
@@ -138,9 +148,8 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
         guard Self.isJob(name, service, of: selector) else { return nil }
         let tasks = try await client.listTasks(services: [service.id])
         let current = Self.currentTask(of: service, in: tasks)
-        let end = current == nil ? try await endRecord(of: name, selector: selector) : nil
         let lost = current?.state.isFinal == false ? try await lostNodes() : [:]
-        return Self.observation(of: service, current: current, end: end, lostNodes: lost, stopRequested: false)
+        return Self.observation(of: service, current: current, lostNodes: lost, stopRequested: false)
     }
 
     public func observeAll(selector: JobSelector) async throws -> [JobObservation] {
@@ -152,14 +161,13 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
         let listedVolumes = try await volumes
         let lost = try await nodes
         let records = DockerJobRuntime.records(in: listedVolumes)
-        let ends = Self.endRecords(in: listedVolumes)
         let tasksByService = Dictionary(grouping: try await tasks, by: \.serviceID)
         var results: [JobObservation] = []
         for service in try await services {
             let name = service.spec.name
             guard Self.isJob(name, service, of: selector) else { continue }
             let current = Self.currentTask(of: service, in: tasksByService[service.id] ?? [])
-            var observation = Self.observation(of: service, current: current, end: ends[name], lostNodes: lost,
+            var observation = Self.observation(of: service, current: current, lostNodes: lost,
                                                stopRequested: records.stopped.contains(name))
             observation.attempts = (records.attempts[name] ?? []).sorted { $0.index < $1.index }
             results.append(observation)
@@ -187,15 +195,15 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
         Dictionary(try await client.listNodes().filter { $0.state == "down" }.map { ($0.id, $0) }) { first, _ in first }
     }
 
-    /// A job as its service, its current task and (for a run a stop ended) its end record describe it.
-    static func observation(of service: ServiceDetails, current task: SwarmTask?, end: FinalJobFacts?, lostNodes: [String: SwarmNode] = [:],
+    /// A job as its service, its current task and (for a run a stop ended) its end label describe it.
+    static func observation(of service: ServiceDetails, current task: SwarmTask?, lostNodes: [String: SwarmNode] = [:],
                             stopRequested: Bool) -> JobObservation {
         let labels = service.spec.labels
         let image = service.spec.taskTemplate.containerSpec.image
         let wanted = service.spec.mode.replicatedJob?.totalCompletions ?? 0
         var facts = FinalJobFacts(image: image, imageID: image, created: service.createdAt, startedAt: nil, finishedAt: nil,
                                   runState: .created, exitCode: 0, oomKilled: false, engineError: "", restartCount: 0, submissionComplete: true)
-        switch (task, end) {
+        switch (task, wanted == 0 ? endFacts(of: service) : nil) {
         case (let task?, _) where !task.state.isFinal && lostNodes[task.nodeID ?? ""] != nil:
             let node = lostNodes[task.nodeID ?? ""]!
             facts.runState = .exited
@@ -206,7 +214,9 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
         case (let task?, _) where !task.state.isFinal:
             if task.state == .running {
                 facts.runState = .running
-                facts.startedAt = task.stateSince
+                // A task's status keeps the time of its latest state only: its creation is the start
+                // time that is still told once it has ended (so the same all its life).
+                facts.startedAt = task.createdAt
             } else if task.desiredState.isFinal && task.desiredState != .complete {
                 // Being shut down (a stop): still running until the swarm says it is gone.
                 facts.runState = .running
@@ -215,8 +225,10 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
                 facts.runState = .pending
                 facts.engineError = task.error
             }
-        case (nil, let end?) where wanted == 0:
+        case (nil, let end?):
             facts = end
+            // (Until the stop has seen the task go: the park's time.)
+            if facts.finishedAt == nil { facts.finishedAt = service.updatedAt ?? end.startedAt }
         case (let task?, _):
             facts.startedAt = task.createdAt
             facts.finishedAt = task.stateSince
@@ -261,35 +273,47 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
         try await end(name, gracePeriod: .zero, exitCode: 137)
     }
 
-    /// Parks the job (no completions wanted, so the swarm shuts its task down after the grace period),
-    /// waits until the task is gone, and records how the run ended: the swarm keeps nothing of a task
-    /// it removed. A run that had ended already is left as the swarm reports it.
+    /// Parks the job (no completions wanted, so the swarm shuts its task down after the grace period)
+    /// labelled with how its run ends, waits until the task is gone, and adds the finish time to the
+    /// label: the swarm keeps nothing of a task it removed. A run that had ended already is left as
+    /// the swarm reports it.
     func end(_ name: String, gracePeriod: Duration, exitCode: Int) async throws {
-        var ended: (startedAt: Date?, service: ServiceDetails)?
+        var serviceID: String?
         try await updateService(name) { service, tasks in
             guard service.spec.mode.replicatedJob?.totalCompletions != 0 else { return false }  // not started, or parked already
             let current = Self.currentTask(of: service, in: tasks)
             if let current, current.state.isFinal { return false }  // ended already: as the swarm says
-            // Running, or asked for and not placed yet (then nothing ran: no end to record).
-            ended = current.map { ($0.state == .running ? $0.stateSince : $0.createdAt, service) }
             service.spec.mode.replicatedJob = .init(maxConcurrent: 1, totalCompletions: 0)
             service.spec.taskTemplate.containerSpec.stopGracePeriod = Int64(gracePeriod.components.seconds) * 1_000_000_000
                 + gracePeriod.components.attoseconds / 1_000_000_000
+            // Running, or asked for and not placed yet (then nothing ran: no end to record).
+            guard let current else { return true }
+            let image = service.spec.taskTemplate.containerSpec.image
+            let startedAt = current.createdAt
+            try Self.setEndFacts(FinalJobFacts(image: image, imageID: image, created: service.createdAt, startedAt: startedAt, finishedAt: nil,
+                                               runState: .exited, exitCode: exitCode, oomKilled: false, engineError: "", restartCount: 0,
+                                               submissionComplete: true), on: &service)
+            serviceID = service.id
             return true
         }
-        guard let ended else { return }
+        guard let serviceID else { return }
         // The swarm removes the task once its container has exited.
         let limit = ContinuousClock.now + gracePeriod + .seconds(60)
         // (A task on a node that went down never ends: it is lost already.)
         while case let lost = try await lostNodes(),
-              try await client.listTasks(services: [ended.service.id]).contains(where: { !$0.state.isFinal && lost[$0.nodeID ?? ""] == nil }) {
+              try await client.listTasks(services: [serviceID]).contains(where: { !$0.state.isFinal && lost[$0.nodeID ?? ""] == nil }) {
             guard ContinuousClock.now < limit else { throw DockerEngineError.engine(status: 504, message: "job \(name) did not end on the swarm") }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let image = ended.service.spec.taskTemplate.containerSpec.image
-        let facts = FinalJobFacts(image: image, imageID: image, created: ended.service.createdAt, startedAt: ended.startedAt, finishedAt: Date(),
-                                  runState: .exited, exitCode: exitCode, oomKilled: false, engineError: "", restartCount: 0, submissionComplete: true)
-        try await recordEnd(facts, of: name, labels: ended.service.spec.labels)
+        let finishedAt = Date()
+        try await updateService(name) { service, _ in
+            // Still parked after this run (not started again meanwhile), and its finish not yet told.
+            guard service.spec.mode.replicatedJob?.totalCompletions == 0, var facts = Self.endFacts(of: service),
+                  facts.finishedAt == nil else { return false }
+            facts.finishedAt = finishedAt
+            try Self.setEndFacts(facts, on: &service)
+            return true
+        }
     }
 
     public func remove(name: String, selector: JobSelector) async throws {

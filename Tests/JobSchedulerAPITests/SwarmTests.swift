@@ -1,0 +1,57 @@
+import DockerEngine
+import Foundation
+import Testing
+
+/// What only a swarm of several machines shows: jobs placed over its nodes, a job no node can take
+/// waiting and saying why, and a node lost under running jobs. Run by scripts/swarm-test.sh on the
+/// three-node swarm of scripts/swarm.sh (nodes jsw-node1, the manager, to jsw-node3).
+enum SwarmSupport {
+    /// scripts/swarm.sh, which can kill a node; set by scripts/swarm-test.sh.
+    static var script: String? { ProcessInfo.processInfo.environment["JOBSCHED_SWARM_SCRIPT"] }
+
+    /// Each job of the application with the hostname of the node its newest task is on.
+    static func nodes(ofJobsOf application: String) async throws -> [String: String] {
+        let hostnames = Dictionary(try await TestEngine.client.listNodes().map { ($0.id, $0.hostname) }) { first, _ in first }
+        var placed: [String: (created: Date, node: String)] = [:]
+        for task in try await TestEngine.client.listTasks(labels: ["radix-app=\(application)"]) {
+            guard let job = task.containerLabels["radix-job-name"], let node = task.nodeID.flatMap({ hostnames[$0] }) else { continue }
+            let created = task.createdAt ?? .distantPast
+            if created >= placed[job]?.created ?? .distantPast { placed[job] = (created, node) }
+        }
+        return placed.mapValues(\.node)
+    }
+}
+
+@Suite("Jobs on a three-node swarm", .enabled(if: TestEngine.onSwarm), .serialized)
+struct SwarmTests {
+    @Test func aBatchIsSpreadOverTheNodes() async throws {
+        let fixture = APIFixture(script: "sleep 5")
+        try await fixture.run { client in
+            let batch = try await client.submitBatch(#"{"jobScheduleDescriptions":[{},{},{},{},{},{}]}"#)
+            let name = try #require(batch["name"] as? String)
+            try await client.waitForBatch(name) { states(of: $0) == Array(repeating: "Running", count: 6) }
+            let placed = try await SwarmSupport.nodes(ofJobsOf: fixture.applicationName)
+            #expect(placed.count == 6)
+            #expect(Set(placed.values).count >= 2, "six jobs on more than one node: \(placed)")
+            let done = try await client.waitForBatch(name) { states(of: $0).allSatisfy { ["Succeeded", "Failed"].contains($0) } }
+            #expect(states(of: done) == Array(repeating: "Succeeded", count: 6), "\(done)")
+        }
+    }
+
+    @Test func aJobNoNodeCanTakeWaitsSayingWhyUntilDeleted() async throws {
+        let fixture = APIFixture(script: "exit 0")
+        try await fixture.run { client in
+            let response = try await client.request(.post, "/api/v1/jobs", json: #"{"resources":{"requests":{"memory":"900Gi"}}}"#)
+            try #require(response.status == .ok, "\(response.text)")
+            let name = try #require(try response.object()["name"] as? String)
+            var last: [String: Any] = [:]
+            try await waitUntil("the job waits, saying no node has the resources", lastSeen: { "\(last)" }) {
+                last = try await client.status(of: name)
+                return last["status"] as? String == "Waiting" && (last["message"] as? String)?.contains("insufficient resources") == true
+            }
+            #expect(try await client.request(.delete, "/api/v1/jobs/\(name)").status == .ok)
+            #expect(try await client.request(.get, "/api/v1/jobs/\(name)").status == .notFound)
+            #expect(try await TestEngine.client.listServices(labels: ["radix-app=\(fixture.applicationName)"]).isEmpty)
+        }
+    }
+}
