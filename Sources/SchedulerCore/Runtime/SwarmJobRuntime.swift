@@ -23,7 +23,7 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
     /// The payload sizes a swarm config can hold: swarmkit refuses empty ones and those of 1,024,000 bytes or more.
     public static let payloadSizes = 1...(1_024_000 - 1)
 
-    public init(client: DockerEngineClient, taskWatchInterval: Duration = .milliseconds(250)) {
+    public init(client: DockerEngineClient, taskWatchInterval: Duration = .milliseconds(100)) {
         self.client = client
         self.records = DockerJobRuntime(client: client)
         self.taskWatchInterval = taskWatchInterval
@@ -105,11 +105,11 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
     /// Asks for the job's one completion: its first run, or (forcing the next iteration) a retry or a restart.
     /// A job whose run has not ended is left alone, so a start sent twice runs it once.
     public func start(name: String) async throws {
-        let lost = try await lostNodes()
-        try await updateService(name) { service, tasks in
-            let current = Self.currentTask(of: service, in: tasks)
-            if service.spec.mode.replicatedJob?.totalCompletions == 1, let current, !current.state.isFinal,
-               lost[current.nodeID ?? ""] == nil { return false }
+        try await updateService(name) { service in
+            // (Only a service asked for a completion can have a run going: a first start reads nothing more.)
+            if service.spec.mode.replicatedJob?.totalCompletions == 1,
+               let current = Self.currentTask(of: service, in: try await client.listTasks(services: [service.id])),
+               !current.state.isFinal, try await lostNodes()[current.nodeID ?? ""] == nil { return false }
             service.spec.mode.replicatedJob = .init(maxConcurrent: 1, totalCompletions: 1)
             service.spec.taskTemplate.forceUpdate += 1
             service.spec.labels[Self.runEndLabel] = nil  // how an earlier run ended
@@ -117,14 +117,13 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
         }
     }
 
-    /// Reads the service and its tasks, changes the spec, and sends it back under the version read: an
-    /// update made meanwhile (another scheduler's, or the swarm's own) makes it read and try again.
-    /// `change` returns false when there is nothing to change.
-    func updateService(_ name: String, _ change: (inout ServiceDetails, [SwarmTask]) throws -> Bool) async throws {
+    /// Reads the service, changes the spec (reading what else it needs), and sends it back under the
+    /// version read: an update made meanwhile (another scheduler's, or the swarm's own) makes it read
+    /// and try again. `change` returns false when there is nothing to change.
+    func updateService(_ name: String, _ change: (inout ServiceDetails) async throws -> Bool) async throws {
         for attempt in 1...Self.updateAttempts {
             var service = try await client.inspectService(name)
-            let tasks = try await client.listTasks(services: [service.id])
-            guard try change(&service, tasks) else { return }
+            guard try await change(&service) else { return }
             do {
                 try await client.updateService(service.id, version: service.version, spec: service.spec)
                 return
@@ -279,9 +278,9 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
     /// the swarm reports it.
     func end(_ name: String, gracePeriod: Duration, exitCode: Int) async throws {
         var serviceID: String?
-        try await updateService(name) { service, tasks in
+        try await updateService(name) { service in
             guard service.spec.mode.replicatedJob?.totalCompletions != 0 else { return false }  // not started, or parked already
-            let current = Self.currentTask(of: service, in: tasks)
+            let current = Self.currentTask(of: service, in: try await client.listTasks(services: [service.id]))
             if let current, current.state.isFinal { return false }  // ended already: as the swarm says
             service.spec.mode.replicatedJob = .init(maxConcurrent: 1, totalCompletions: 0)
             service.spec.taskTemplate.containerSpec.stopGracePeriod = Int64(gracePeriod.components.seconds) * 1_000_000_000
@@ -306,7 +305,7 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
             try await Task.sleep(for: .milliseconds(100))
         }
         let finishedAt = Date()
-        try await updateService(name) { service, _ in
+        try await updateService(name) { service in
             // Still parked after this run (not started again meanwhile), and its finish not yet told.
             guard service.spec.mode.replicatedJob?.totalCompletions == 0, var facts = Self.endFacts(of: service),
                   facts.finishedAt == nil else { return false }
