@@ -108,6 +108,9 @@ struct SwarmDecisionTests {
     @Test func theTaskWatchReportsStartsExitsRemovalsAndLostNodes() throws {
         var watch = TaskWatch()
         #expect(watch.changes(in: [try Self.task(state: "pending")]).isEmpty, "the first listing only primes")
+        let reason = "no suitable node (insufficient resources on 3 nodes)"
+        #expect(watch.changes(in: [try Self.task(state: "pending", error: reason)]) == [.jobChanged(name: "job-1")], "its reason came")
+        #expect(watch.changes(in: [try Self.task(state: "pending", error: reason)]).isEmpty)
         let started = watch.changes(in: [try Self.task(state: "running")])
         #expect(started == [.jobStarted(name: "job-1", at: EngineTimestamp.parse(Self.created)!)])
         #expect(watch.changes(in: [try Self.task(state: "running")]).isEmpty, "no change, no event")

@@ -87,7 +87,7 @@ final class LastChange: Sendable {
 /// The task list as last seen, and what changed since: a task that reached `running` is a start, one
 /// that completed or failed with an exit code an exit, anything else about a job a change.
 struct TaskWatch {
-    private var seen: [String: (state: SwarmTask.State, job: String, node: String?)] = [:]
+    private var seen: [String: (state: SwarmTask.State, error: String, job: String, node: String?)] = [:]
     private var nodesDown: Set<String> = []
     private var primed = false
     private(set) var anyLive = false
@@ -96,11 +96,16 @@ struct TaskWatch {
     /// events start to flow).
     mutating func changes(in tasks: [SwarmTask]) -> [RuntimeEvent] {
         var events: [RuntimeEvent] = []
-        var now: [String: (state: SwarmTask.State, job: String, node: String?)] = [:]
+        var now: [String: (state: SwarmTask.State, error: String, job: String, node: String?)] = [:]
         for task in tasks {
             guard let name = task.containerLabels[JobLabels.jobName] else { continue }
-            now[task.id] = (task.state, name, task.nodeID)
-            guard primed, seen[task.id]?.state != task.state else { continue }
+            now[task.id] = (task.state, task.error, name, task.nodeID)
+            guard primed else { continue }
+            if let before = seen[task.id], before.state == task.state {
+                // (A pending task's reason comes a moment after the task, in the same state.)
+                if before.error != task.error { events.append(.jobChanged(name: name)) }
+                continue
+            }
             switch task.state {
             case .running:
                 // (Its creation: the one start time the swarm still tells once the task has moved on.)
