@@ -17,8 +17,9 @@ manager=$(SWARM_IMAGES="jobsched-busybox:latest" SWARM_HEARTBEAT=1s bash scripts
 echo "swarm-test: three nodes up in $(( $(date +%s) - started ))s; manager $manager" >&2
 
 # The suites that work through the API only (the others read containers or cut the engine's socket:
-# they are about one engine). SwarmTests runs only here.
-default_filter='JobLifecycleTests|LiveServerTests|BatchAPITests|EngineBatchTests|RestartAPITests|LogsTests|EventStreamTests|IdempotencyAPITests|ScheduleAPITests|GeneratedClientTests|RequestErrorTests|SwarmTests'
+# they are about one engine), and two of `serve` as a process killed with SIGKILL and started again
+# (with --runtime swarm). SwarmTests runs only here.
+default_filter='JobLifecycleTests|LiveServerTests|BatchAPITests|EngineBatchTests|RestartAPITests|LogsTests|EventStreamTests|IdempotencyAPITests|ScheduleAPITests|GeneratedClientTests|RequestErrorTests|SwarmTests|killedAndRestartedItReportsEveryJobRightAndRunsNoneTwice|keyedPostsRepeatedAfterASIGKILLMakeOneJobPerKey'
 export DOCKER_HOST=$manager JOBSCHED_TEST_RUNTIME=swarm JOBSCHED_SWARM_SCRIPT="$root/scripts/swarm.sh"
 status=0
 swift test --skip-build --filter "${1:-$default_filter}" || status=$?

@@ -80,6 +80,24 @@ public enum TestEngine {
         return try await client.listContainers(all: true, labels: [label]).flatMap(\.names)
     }
 
+    /// How many times each job carrying `label` ran: its container's starts (one, plus the engine's
+    /// restarts) on one engine; on a swarm, the tasks its service made.
+    public static func runs(labelled label: String) async throws -> [String: Int] {
+        if onSwarm {
+            var runs: [String: Int] = [:]
+            for task in try await client.listTasks(labels: [label]) {
+                if let job = task.containerLabels["radix-job-name"] { runs[job, default: 0] += 1 }
+            }
+            return runs
+        }
+        var runs: [String: Int] = [:]
+        for container in try await client.listContainers(all: true, labels: [label]) {
+            guard let name = container.names.first else { continue }
+            runs[name] = 1 + (try await client.inspectContainer(container.id).restartCount)
+        }
+        return runs
+    }
+
     /// The containers (running or not) carrying `label` (`key=value`).
     public static func containers(labelled label: String) async throws -> [ContainerSummary] {
         try await client.listContainers(all: true, labels: [label])

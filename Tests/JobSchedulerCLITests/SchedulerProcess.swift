@@ -104,7 +104,7 @@ final class SchedulerProcess: @unchecked Sendable {
     var serveArguments: [String] {
         ["serve", "--config", configPath, "--job", "work", "--host", "127.0.0.1", "--stop-grace-period", "1",
          "--history-limit", String(historyLimit)] + (isSibling ? ["--port", String(port)] : [])
-            + (token == nil ? [] : ["--token-file", tokenPath])
+            + (token == nil ? [] : ["--token-file", tokenPath]) + (TestEngine.onSwarm ? ["--runtime", "swarm"] : [])
     }
 
     /// The file `--token-file` names, holding `token` (written by `start`).
