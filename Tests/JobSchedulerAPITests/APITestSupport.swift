@@ -47,6 +47,8 @@ struct APIFixture {
     var authentication: APIAuthentication?
     /// How many changes the event stream holds for a reader that fell behind.
     var feedCapacity = 4096
+    /// The network the jobs join (`serve --network`); nil for the engine's default.
+    var network: String?
     /// Whether requests may choose the node: as `serve --runtime swarm` sets it, on a swarm.
     var choosesNodes = TestEngine.onSwarm
     /// Leaves the engine as the run left it (for a second run, a restarted scheduler, to find).
@@ -61,7 +63,7 @@ struct APIFixture {
     }
 
     var configuration: SchedulerConfiguration {
-        var configuration = SchedulerConfiguration(applicationName: applicationName, job: job, historyLimit: historyLimit,
+        var configuration = SchedulerConfiguration(applicationName: applicationName, job: job, historyLimit: historyLimit, network: network,
                                                    stopGracePeriod: stopGracePeriod, payloadLimit: Self.largestPayload)
         configuration.choosesNodes = choosesNodes
         return configuration

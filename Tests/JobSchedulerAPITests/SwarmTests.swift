@@ -54,4 +54,43 @@ struct SwarmTests {
             #expect(try await TestEngine.client.listServices(labels: ["radix-app=\(fixture.applicationName)"]).isEmpty)
         }
     }
+
+    /// `http://<job name>:<port>` from a sibling on another node, over an attachable overlay network.
+    @Test func aSiblingOnAnotherNodeReachesAJobByItsNameOnAnOverlayNetwork() async throws {
+        let network = "jsw-overlay-\(UUID().uuidString.prefix(8).lowercased())"
+        try await TestEngine.client.createOverlayNetwork(name: network, labels: ["dockerengine.tests": "swarm"])
+        try await SwarmNodeLoss.label("jsw-node2", nodeType: "web")
+        try await SwarmNodeLoss.label("jsw-node3", nodeType: "probe")
+        let script = #"""
+            if [ "$ROLE" = server ]; then
+              mkdir -p /tmp/www && echo "hello from $RADIX_JOB_NAME" > /tmp/www/index.html && exec httpd -f -p 8000 -h /tmp/www
+            fi
+            # (This busybox's wget crashes with -T: timeout bounds each try.)
+            for i in $(seq 1 30); do timeout 3 wget -q -O - "http://$TARGET:8000/" 2>/dev/null && exit 0; sleep 1; done
+            wget -O - "http://$TARGET:8000/"; exit 1
+            """#
+        let fixture = APIFixture(script: script, network: network)
+        do {
+            try await fixture.run { client in
+                let server = try await client.submit(#"{"variables":{"ROLE":"server"},"runtime":{"nodeType":"web"}}"#)
+                try await client.waitFor(server, toBe: ["Running"])
+                let probe = try await client.submit(#"{"variables":{"TARGET":"\#(server)"},"runtime":{"nodeType":"probe"}}"#)
+                let done = try await client.waitFor(probe, toBe: ["Succeeded", "Failed"])
+                #expect(done["status"] as? String == "Succeeded", "\(done)")
+                let output = try await client.request(.get, "/api/v1/jobs/\(probe)/logs").text
+                #expect(output == "hello from \(server)\n")
+                let placed = try await SwarmSupport.nodes(ofJobsOf: fixture.applicationName)
+                #expect(placed[server] == "jsw-node2" && placed[probe] == "jsw-node3", "on two nodes: \(placed)")
+                #expect(try await client.request(.delete, "/api/v1/jobs/\(server)").status == .ok)
+            }
+        } catch {
+            try? await TestEngine.client.removeNetwork(network)
+            throw error
+        }
+        // (Once its services are gone: their tasks' endpoints go with them, a moment later.)
+        try await waitUntil("the overlay network is removed") {
+            do { try await TestEngine.client.removeNetwork(network) } catch { return false }
+            return true
+        }
+    }
 }

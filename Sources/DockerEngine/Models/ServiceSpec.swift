@@ -6,15 +6,29 @@ public struct ServiceSpec: Sendable, Equatable, Codable {
     public var labels: [String: String]
     public var taskTemplate: TaskTemplate
     public var mode: Mode
+    /// How the service's name resolves on its networks: `vip` (a virtual IP, balanced by IPVS) or
+    /// `dnsrr` (its tasks' own addresses); nil for the swarm's default, `vip`.
+    public var endpointSpec: EndpointSpec?
 
-    public init(name: String, labels: [String: String], taskTemplate: TaskTemplate, mode: Mode) {
+    public init(name: String, labels: [String: String], taskTemplate: TaskTemplate, mode: Mode, endpointSpec: EndpointSpec? = nil) {
         self.name = name
         self.labels = labels
         self.taskTemplate = taskTemplate
         self.mode = mode
+        self.endpointSpec = endpointSpec
     }
 
-    enum CodingKeys: String, CodingKey { case name = "Name", labels = "Labels", taskTemplate = "TaskTemplate", mode = "Mode" }
+    enum CodingKeys: String, CodingKey {
+        case name = "Name", labels = "Labels", taskTemplate = "TaskTemplate", mode = "Mode", endpointSpec = "EndpointSpec"
+    }
+
+    public struct EndpointSpec: Sendable, Equatable, Codable {
+        public var mode: String
+
+        public init(mode: String) { self.mode = mode }
+
+        enum CodingKeys: String, CodingKey { case mode = "Mode" }
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -22,6 +36,7 @@ public struct ServiceSpec: Sendable, Equatable, Codable {
         labels = try container.decodeIfPresent([String: String].self, forKey: .labels) ?? [:]
         taskTemplate = try container.decode(TaskTemplate.self, forKey: .taskTemplate)
         mode = try container.decode(Mode.self, forKey: .mode)
+        endpointSpec = try container.decodeIfPresent(EndpointSpec.self, forKey: .endpointSpec)
     }
 
     /// How many tasks the service runs. A job service runs `totalCompletions` tasks to completion,

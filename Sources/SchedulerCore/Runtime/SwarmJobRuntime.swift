@@ -98,7 +98,10 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
                 placement: Self.constraints(for: launch).map { .init(constraints: $0) },
                 networks: launch.network.flatMap { ["bridge", "host", "none"].contains($0) ? nil : [.init(target: $0, aliases: [launch.name])] }
             ),
-            mode: .init(replicatedJob: .init(maxConcurrent: 1, totalCompletions: 0))
+            mode: .init(replicatedJob: .init(maxConcurrent: 1, totalCompletions: 0)),
+            // A job is one task: its name (and alias) resolves to the task's own address, with no
+            // virtual IP in front (which needs IPVS on every node, and balances nothing here).
+            endpointSpec: .init(mode: "dnsrr")
         )
     }
 
