@@ -13,7 +13,8 @@ export PATH=/opt/swift/usr/bin:$PATH
 started=$(date +%s)
 trap 'bash scripts/swarm.sh down >&2 || true' EXIT
 # A short heartbeat: a killed node is marked down in seconds, not in 15.
-manager=$(SWARM_IMAGES="jobsched-busybox:latest" SWARM_HEARTBEAT=1s bash scripts/swarm.sh up | tail -1)
+# Node 3 has two GPUs (a generic resource; nothing uses them).
+manager=$(SWARM_IMAGES="jobsched-busybox:latest" SWARM_HEARTBEAT=1s SWARM_GENERIC_RESOURCES="3:gpu=2" bash scripts/swarm.sh up | tail -1)
 echo "swarm-test: three nodes up in $(( $(date +%s) - started ))s; manager $manager" >&2
 
 # The suites that work through the API only (the others read containers or cut the engine's socket:

@@ -26,6 +26,8 @@
 #                   set and empty means none. Images missing on the host are skipped with a warning.
 #   SWARM_LOG_DIR   where the daemons log (default /tmp/jobsched-swarm; kept after down, for post-mortems)
 #   SWARM_TIMEOUT   seconds to wait for each step of up (default 60)
+#   SWARM_GENERIC_RESOURCES  space-separated N:KIND=COUNT, generic resources node N advertises
+#                   (dockerd --node-generic-resource KIND=COUNT), e.g. "3:gpu=2" for two GPUs on node 3
 #   SWARM_HEARTBEAT the swarm's dispatcher heartbeat period (e.g. 1s; default Docker's 5s): a killed
 #                   node is marked Down after about 2-3 periods
 #
@@ -309,7 +311,10 @@ EOF
 }
 
 start_dockerd() {
-    local n=$1
+    local n=$1 entry resources=()
+    for entry in ${SWARM_GENERIC_RESOURCES:-}; do
+        [ "${entry%%:*}" = "$n" ] && resources+=(--node-generic-resource "${entry#*:}")
+    done
     node_prefix "$n"
     launch "$LOG_DIR/node$n.log" "${NODE_PREFIX[@]}" \
         dockerd \
@@ -319,7 +324,7 @@ start_dockerd() {
         --pidfile "$RUN_DIR/node$n.pid" \
         -H "$(sock "$n")" \
         --containerd "$(containerd_sock "$n")" \
-        --bridge none --iptables=false --ip6tables=false --ip-masq=false
+        --bridge none --iptables=false --ip6tables=false --ip-masq=false "${resources[@]}"
 }
 
 # Fail with the end of the node's logs.

@@ -81,7 +81,9 @@ extension JobRequest {
             failurePolicy: description.failurePolicy.map(FailurePolicy.init),
             runAsUser: description.runAsUser,
             nodeType: description.runtime?.nodeType,
-            architecture: description.runtime?.architecture?.rawValue
+            architecture: description.runtime?.architecture?.rawValue,
+            gpu: description.node?.gpu,
+            gpuCount: description.node?.gpuCount
         )
     }
 
@@ -99,7 +101,9 @@ extension JobRequest {
             failurePolicy: config.failurePolicy.map(FailurePolicy.init),
             runAsUser: config.runAsUser,
             nodeType: config.runtime?.nodeType,
-            architecture: config.runtime?.architecture?.rawValue
+            architecture: config.runtime?.architecture?.rawValue,
+            gpu: config.node?.gpu,
+            gpuCount: config.node?.gpuCount
         )
     }
 }

@@ -42,19 +42,18 @@ struct JobsAPI: APIProtocol {  // the Batch operations: BatchesAPI.swift
     /// The fields of a job request (or a batch's defaults) that only some values of are honoured.
     struct RequestFields {
         var image: String?
-        var node: Bool
         var timeLimitSeconds: Int64?
         /// Where the fields are, for the messages (`jobScheduleDescriptions[2].`).
         var path = ""
 
         init(_ description: Components.Schemas.JobScheduleDescription, path: String = "") {
-            (image, node) = (description.image, description.node != nil)
+            image = description.image
             timeLimitSeconds = description.timeLimitSeconds
             self.path = path
         }
 
         init(_ config: Components.Schemas.RadixJobComponentConfig, path: String) {
-            (image, node) = (config.image, config.node != nil)
+            image = config.image
             timeLimitSeconds = config.timeLimitSeconds
             self.path = path
         }
@@ -71,15 +70,8 @@ struct JobsAPI: APIProtocol {  // the Batch operations: BatchesAPI.swift
                 + " (imageTagName picks the tag of an image configured with an {imageTagName} placeholder)"
             throw APIFailure(status: .badRequest, message: message)
         }
-        // Radix's fields this scheduler cannot honour (`runtime`, the node, is the scheduler's to judge). (`safeToRestart` only permits what this scheduler
-        // never does, so it is honoured as it is.)
-        let unsupported = [
-            ("node", fields.node, "GPUs cannot be requested here"),
-        ].filter(\.1).map { "\(fields.path)\($0.0): \($0.2)" }
-        if !unsupported.isEmpty {
-            let message = "invalid job request: " + unsupported.joined(separator: "; ")
-            throw APIFailure(status: .unprocessableContent, reason: "Invalid", message: message)
-        }
+        // (`node` and `runtime`, GPUs and the node, are the scheduler's to judge: only a swarm chooses nodes.
+        // `safeToRestart` only permits what this scheduler never does, so it is honoured as it is.)
         if let limit = fields.timeLimitSeconds, limit > Self.maximumTimeLimitSeconds {
             // The contract's maximum: a deadline further away than that is no deadline, and the
             // scheduler's timer cannot hold it.

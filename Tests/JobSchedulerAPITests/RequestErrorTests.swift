@@ -92,7 +92,18 @@ struct RequestErrorTests {
             // (Not one of the document's architectures.)
             let message = try await client.request(.post, "/api/v1/jobs", json: #"{"runtime":{"architecture":"sparc"}}"#).expectFailure(422, "Invalid")
             #expect(message.contains("runtime.architecture"), "\(message)")
-            #expect(runtime.containerNames.count == 3, "a refused request made no container")
+            // GPUs: reserved as the generic resource `gpu`, their type a node label.
+            let withGPUs = try await client.submit(#"{"node":{"gpu":"nvidia-v100, -nvidia-k80","gpuCount":"2"}}"#)
+            let gpuLaunch = try #require(runtime.container(withGPUs)?.launch)
+            #expect(gpuLaunch.gpus == GPURequest(count: 2, type: "nvidia-v100", excludedTypes: ["nvidia-k80"]))
+            #expect(SwarmJobRuntime.constraints(for: gpuLaunch) == ["node.labels.gpu==nvidia-v100", "node.labels.gpu!=nvidia-k80"])
+            #expect(runtime.container(try await client.submit(#"{"node":{"gpu":"nvidia-a100"}}"#))?.launch.gpus?.count == 1, "one by default")
+            for (body, field) in [(#"{"node":{"gpu":"nvidia-v100,nvidia-p100"}}"#, "node.gpu:"), (#"{"node":{"gpuCount":"0"}}"#, "node.gpuCount:"),
+                                  (#"{"node":{"gpuCount":"many"}}"#, "node.gpuCount:")] {
+                let message = try await client.request(.post, "/api/v1/jobs", json: body).expectFailure(422, "Invalid")
+                #expect(message.contains(field), "\(message)")
+            }
+            #expect(runtime.containerNames.count == 5, "a refused request made no container")
         }
     }
 

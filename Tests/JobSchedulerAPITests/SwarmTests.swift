@@ -93,4 +93,22 @@ struct SwarmTests {
             return true
         }
     }
+
+    /// GPUs are the nodes' generic resource `gpu` (node 3 advertises two): a job that needs one runs
+    /// there; one that needs three waits, saying no node has them.
+    @Test func aJobNeedingGPUsRunsWhereTheyAreOrWaits() async throws {
+        let fixture = APIFixture(script: "exit 0")
+        try await fixture.run { client in
+            let fits = try await client.submit(#"{"node":{"gpuCount":"1"}}"#)
+            let done = try await client.waitFor(fits, toBe: ["Succeeded", "Failed"])
+            #expect(done["status"] as? String == "Succeeded", "\(done)")
+            #expect(try await SwarmSupport.nodes(ofJobsOf: fixture.applicationName)[fits] == "jsw-node3")
+            let tooMany = try await client.submit(#"{"node":{"gpuCount":"3"}}"#)
+            var last: [String: Any] = [:]
+            try await waitUntil("the job waits, saying no node has the GPUs", lastSeen: { "\(last)" }) {
+                last = try await client.status(of: tooMany)
+                return last["status"] as? String == "Waiting" && (last["message"] as? String)?.contains("insufficient resources") == true
+            }
+        }
+    }
 }

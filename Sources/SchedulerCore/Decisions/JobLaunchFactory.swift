@@ -87,6 +87,8 @@ public enum JobLaunchFactory {
         if let user, !RunAsUser.isValid(user) { problems.append("runAsUser: \(RunAsUser.rule(user))") }
         let architecture = request.architecture.flatMap(NodeArchitecture.init(rawValue:))
         problems += placementProblems(request, configuration: configuration)
+        let (gpus, gpuProblems) = gpuRequest(request, configuration: configuration)
+        problems += gpuProblems
         if !problems.isEmpty { throw .invalidRequest(problems.sorted()) }
 
         return JobLaunch(
@@ -111,7 +113,8 @@ public enum JobLaunchFactory {
             user: user.map { String($0) },
             readOnlyRootFilesystem: job.readOnlyFileSystem,
             nodeType: request.nodeType?.isEmpty == false ? request.nodeType : nil,
-            architecture: architecture
+            architecture: architecture,
+            gpus: gpus
         )
     }
 
@@ -130,6 +133,29 @@ public enum JobLaunchFactory {
             }
         }
         return problems
+    }
+
+    /// The GPUs a request asks for (Radix's `node`), or why they cannot be given: on one engine none can;
+    /// on a swarm, constraints cannot say "any of", so at most one type may be allowed.
+    static func gpuRequest(_ request: JobRequest, configuration: SchedulerConfiguration) -> (GPURequest?, [String]) {
+        let types = (request.gpu ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let countText = request.gpuCount?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard !types.isEmpty || !countText.isEmpty else { return (nil, []) }  // (empty: nothing asked, as in Radix)
+        guard configuration.choosesNodes else {
+            return (nil, ["node: GPUs cannot be requested: this scheduler runs its jobs on one engine (a swarm runtime reserves them)"])
+        }
+        var problems: [String] = []
+        let count = countText.isEmpty ? 1 : Int(countText) ?? 0
+        if count < 1 { problems.append("node.gpuCount: must be a whole number of at least 1, got \"\(countText.prefix(30))\"") }
+        let excluded = types.filter { $0.hasPrefix("-") }.map { String($0.dropFirst()) }
+        let allowed = types.filter { !$0.hasPrefix("-") }
+        if allowed.count > 1 {
+            problems.append("node.gpu: a swarm can require one GPU type, not any of \(allowed.count) (\(allowed.joined(separator: ", ")))")
+        }
+        for type in allowed + excluded where !isValidNodeType(type) {
+            problems.append("node.gpu: \"\(type.prefix(130))\" is not a GPU type (lower-case letters, digits and '-', at most 120)")
+        }
+        return problems.isEmpty ? (GPURequest(count: count, type: allowed.first, excludedTypes: excluded), []) : (nil, problems)
     }
 
     /// Radix's rule for a node type: `^(([a-z0-9][-a-z0-9]*)?[a-z0-9])?$`, at most 120 characters.

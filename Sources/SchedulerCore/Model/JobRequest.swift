@@ -26,11 +26,17 @@ public struct JobRequest: Sendable, Equatable {
     /// Where the job may run (Radix's `runtime`): nodes labelled `nodetype=<nodeType>`, of this CPU architecture.
     public var nodeType: String?
     public var architecture: String?
+    /// GPUs (Radix's `node`): the allowed types, comma-separated (`-type` excludes one), and how many.
+    public var gpu: String?
+    public var gpuCount: String?
 
     public init(payload: String? = nil, jobId: String? = nil, variables: [String: String]? = nil,
                 requests: [String: String]? = nil, limits: [String: String]? = nil, timeLimitSeconds: Int? = nil,
                 backoffLimit: Int? = nil, command: [String]? = nil, args: [String]? = nil, imageTagName: String? = nil,
-                failurePolicy: FailurePolicy? = nil, runAsUser: Int64? = nil, nodeType: String? = nil, architecture: String? = nil) {
+                failurePolicy: FailurePolicy? = nil, runAsUser: Int64? = nil, nodeType: String? = nil, architecture: String? = nil,
+                gpu: String? = nil, gpuCount: String? = nil) {
+        self.gpu = gpu
+        self.gpuCount = gpuCount
         self.runAsUser = runAsUser
         self.nodeType = nodeType
         self.architecture = architecture
@@ -67,7 +73,9 @@ public struct JobRequest: Sendable, Equatable {
                           failurePolicy: failurePolicy ?? defaults.failurePolicy,
                           runAsUser: runAsUser ?? defaults.runAsUser,
                           nodeType: nodeType ?? defaults.nodeType,
-                          architecture: architecture ?? defaults.architecture)
+                          architecture: architecture ?? defaults.architecture,
+                          gpu: gpu ?? defaults.gpu,
+                          gpuCount: gpuCount ?? defaults.gpuCount)
     }
 }
 

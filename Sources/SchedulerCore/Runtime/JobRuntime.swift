@@ -51,6 +51,8 @@ public struct JobLaunch: Sendable, Equatable {
     /// Where the job may run, on a swarm: nodes labelled `nodetype=<nodeType>`, of this CPU architecture.
     public var nodeType: String?
     public var architecture: NodeArchitecture?
+    /// GPUs the job needs, on a swarm; nil for none.
+    public var gpus: GPURequest?
 }
 
 /// A job's payload: written to `<directory>/payload` in the job's filesystem.
@@ -280,5 +282,20 @@ public enum NodeArchitecture: String, Sendable, CaseIterable {
         case .amd64: "x86_64"
         case .arm64: "aarch64"
         }
+    }
+}
+
+/// GPUs a job needs (Radix's `node`): how many, and which types its node may have.
+public struct GPURequest: Sendable, Equatable {
+    public var count: Int
+    /// The one type the node must have (its `gpu` label); nil for any.
+    public var type: String?
+    /// Types the node must not have.
+    public var excludedTypes: [String]
+
+    public init(count: Int, type: String? = nil, excludedTypes: [String] = []) {
+        self.count = count
+        self.type = type
+        self.excludedTypes = excludedTypes
     }
 }

@@ -73,17 +73,24 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
     /// The nodes the job may run on: labelled with its node type, of its architecture; nil for any.
     public static func constraints(for launch: JobLaunch) -> [String]? {
         let constraints = [launch.nodeType.map { "node.labels.\(nodeTypeLabel)==\($0)" },
-                           launch.architecture.map { "node.platform.arch==\($0.platformName)" }].compactMap { $0 }
+                           launch.architecture.map { "node.platform.arch==\($0.platformName)" },
+                           launch.gpus?.type.map { "node.labels.\(gpuLabel)==\($0)" }].compactMap { $0 }
+            + (launch.gpus?.excludedTypes ?? []).map { "node.labels.\(gpuLabel)!=\($0)" }
         return constraints.isEmpty ? nil : constraints
     }
 
     /// The node label that gives a node's type (Radix's node pools), as in `docker node update --label-add nodetype=gpu`.
     public static let nodeTypeLabel = "nodetype"
+    /// The node label that gives its GPUs' type, and the generic resource that counts them (a node
+    /// advertises them with dockerd's `--node-generic-resource gpu=N`).
+    public static let gpuLabel = "gpu"
+    public static let gpuResource = "gpu"
 
     func serviceSpec(for launch: JobLaunch, payload: ServiceSpec.ConfigReference?) -> ServiceSpec {
         let labels = JobLabels.labels(for: launch)
         let reservations = ServiceSpec.Resources.Amounts(
-            nanoCPUs: launch.cpuShares.map { $0 * 1_000_000_000 / 1024 }, memoryBytes: launch.memoryReservationBytes)
+            nanoCPUs: launch.cpuShares.map { $0 * 1_000_000_000 / 1024 }, memoryBytes: launch.memoryReservationBytes,
+            genericResources: launch.gpus.map { [.init(kind: Self.gpuResource, value: Int64($0.count))] })
         let limits = ServiceSpec.Resources.Amounts(nanoCPUs: launch.nanoCPUs, memoryBytes: launch.memoryBytes)
         return ServiceSpec(
             name: launch.name,
