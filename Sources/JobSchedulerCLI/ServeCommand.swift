@@ -155,7 +155,7 @@ public struct ServeCommand: AsyncParsableCommand {
             configuration.engineCPUs = engineCPUs
             if settings.runtime == .swarm {
                 // A payload travels as a swarm config, which holds less than the API takes on one engine.
-                configuration.payloadLimit = min(configuration.payloadLimit, SwarmJobRuntime.payloadSizes.upperBound)
+                configuration.payloadLimit = min(configuration.payloadLimit, SwarmJobRuntime.largestPayload)
                 // Requests may choose the node; the manager's cores are no bound on another node's (a job
                 // no node can take waits, saying why).
                 configuration.choosesNodes = true

@@ -70,7 +70,7 @@ struct APIFixture {
     }
 
     /// The largest payload the runtime takes, as `serve` sets it: 1 MiB, or on a swarm what a config holds.
-    static var largestPayload: Int { TestEngine.onSwarm ? SwarmJobRuntime.payloadSizes.upperBound : 1_048_576 }
+    static var largestPayload: Int { TestEngine.onSwarm ? SwarmJobRuntime.largestPayload : 1_048_576 }
 
     static let logger: Logger = {
         var logger = Logger(label: "api-tests")

@@ -53,6 +53,17 @@ struct JobLifecycleTests {
         }
     }
 
+    /// An empty payload is an empty file, on one engine (written into the container) as on a swarm
+    /// (where a config cannot be empty, so /dev/null is bound read-only in its place).
+    @Test func anEmptyPayloadIsAnEmptyFile() async throws {
+        let fixture = APIFixture(script: #"test -e /args/payload && test "$(wc -c < /args/payload)" -eq 0 && exit 0; exit 4"#)
+        try await fixture.run { client in
+            let name = try await client.submit(#"{"payload":""}"#)
+            let done = try await client.waitFor(name, toBe: ["Succeeded", "Failed"])
+            #expect(done["status"] as? String == "Succeeded", "\(done)")
+        }
+    }
+
     @Test func requestOverridesCommandArgsAndVariables() async throws {
         let fixture = APIFixture(script: "exit 9")
         try await fixture.run { client in

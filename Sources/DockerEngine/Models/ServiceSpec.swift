@@ -116,12 +116,14 @@ public struct ServiceSpec: Sendable, Equatable, Codable {
         public var readOnly: Bool?
         /// Files from swarm configs, in place before the task's process starts.
         public var configs: [ConfigReference]?
+        /// Files and folders of the node bound into the container.
+        public var mounts: [Mount]?
         /// Between SIGTERM and SIGKILL when the task is shut down, in nanoseconds.
         public var stopGracePeriod: Int64?
 
         public init(image: String, labels: [String: String]? = nil, command: [String]? = nil, args: [String]? = nil,
                     hostname: String? = nil, environment: [String]? = nil, user: String? = nil, readOnly: Bool? = nil,
-                    configs: [ConfigReference]? = nil, stopGracePeriod: Int64? = nil) {
+                    configs: [ConfigReference]? = nil, mounts: [Mount]? = nil, stopGracePeriod: Int64? = nil) {
             self.image = image
             self.labels = labels
             self.command = command
@@ -131,13 +133,28 @@ public struct ServiceSpec: Sendable, Equatable, Codable {
             self.user = user
             self.readOnly = readOnly
             self.configs = configs
+            self.mounts = mounts
             self.stopGracePeriod = stopGracePeriod
         }
 
         enum CodingKeys: String, CodingKey {
             case image = "Image", labels = "Labels", command = "Command", args = "Args", hostname = "Hostname", environment = "Env"
-            case user = "User", readOnly = "ReadOnly", configs = "Configs", stopGracePeriod = "StopGracePeriod"
+            case user = "User", readOnly = "ReadOnly", configs = "Configs", mounts = "Mounts", stopGracePeriod = "StopGracePeriod"
         }
+    }
+
+    /// A bind mount of a path on the node the task runs on.
+    public struct Mount: Sendable, Equatable, Codable {
+        public var type: String
+        public var source: String
+        public var target: String
+        public var readOnly: Bool?
+
+        public static func bind(_ source: String, at target: String, readOnly: Bool) -> Mount {
+            Mount(type: "bind", source: source, target: target, readOnly: readOnly ? true : nil)
+        }
+
+        enum CodingKeys: String, CodingKey { case type = "Type", source = "Source", target = "Target", readOnly = "ReadOnly" }
     }
 
     /// A swarm config mounted as a file.

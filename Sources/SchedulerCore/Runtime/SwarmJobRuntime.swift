@@ -20,8 +20,9 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
     /// tasks on other nodes (it has no task events), so their changes are read from the task list.
     let taskWatchInterval: Duration
 
-    /// The payload sizes a swarm config can hold: swarmkit refuses empty ones and those of 1,024,000 bytes or more.
-    public static let payloadSizes = 1...(1_024_000 - 1)
+    /// The largest payload a swarm config can hold: swarmkit refuses those of 1,024,000 bytes or more
+    /// (and empty ones, which are handed over as an empty file instead).
+    public static let largestPayload = 1_024_000 - 1
 
     public init(client: DockerEngineClient, taskWatchInterval: Duration = .milliseconds(100)) {
         self.client = client
@@ -43,24 +44,37 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
     // MARK: - Making and starting jobs
 
     public func create(_ launch: JobLaunch) async throws {
-        var payloadConfig: ServiceSpec.ConfigReference?
+        var payloadFile: PayloadMount?
         if let payload = launch.payload {
-            guard Self.payloadSizes.contains(payload.bytes.count) else {
-                throw SchedulerError.badRequest(
-                    "a payload of \(payload.bytes.count) bytes cannot be handed to a job on the swarm: a swarm config holds "
-                        + "\(Self.payloadSizes.lowerBound) to \(Self.payloadSizes.upperBound) bytes")
+            let directory = payload.directory.hasPrefix("/") ? payload.directory : "/" + payload.directory
+            let path = (directory.hasSuffix("/") ? directory : directory + "/") + "payload"
+            if payload.bytes.isEmpty {
+                // A config cannot be empty; every node has an empty file to bind.
+                payloadFile = .empty(path: path)
+            } else {
+                guard payload.bytes.count <= Self.largestPayload else {
+                    throw SchedulerError.badRequest(
+                        "a payload of \(payload.bytes.count) bytes cannot be handed to a job on the swarm: a swarm config holds "
+                            + "at most \(Self.largestPayload) bytes")
+                }
+                let configName = Self.payloadConfigName(for: launch.name)
+                let id = try await client.createConfig(name: configName, labels: Self.ownLabels(of: launch), data: payload.bytes)
+                payloadFile = .config(.init(file: .init(name: path), configID: id, configName: configName))
             }
-            let configName = Self.payloadConfigName(for: launch.name)
-            let id = try await client.createConfig(name: configName, labels: Self.ownLabels(of: launch), data: payload.bytes)
-            let path = (payload.directory.hasSuffix("/") ? payload.directory : payload.directory + "/") + "payload"
-            payloadConfig = .init(file: .init(name: path.hasPrefix("/") ? path : "/" + path), configID: id, configName: configName)
         }
         do {
-            try await client.createService(serviceSpec(for: launch, payload: payloadConfig))
+            try await client.createService(serviceSpec(for: launch, payload: payloadFile))
         } catch {
-            if let payloadConfig { try? await client.removeConfig(payloadConfig.configID) }
+            if case .config(let config) = payloadFile { try? await client.removeConfig(config.configID) }
             throw error
         }
+    }
+
+    /// How the payload file gets into a job's container.
+    enum PayloadMount {
+        case config(ServiceSpec.ConfigReference)
+        /// `/dev/null`, read-only: reads as an empty file.
+        case empty(path: String)
     }
 
     static func payloadConfigName(for job: String) -> String { job + "-payload" }
@@ -86,7 +100,7 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
     public static let gpuLabel = "gpu"
     public static let gpuResource = "gpu"
 
-    func serviceSpec(for launch: JobLaunch, payload: ServiceSpec.ConfigReference?) -> ServiceSpec {
+    func serviceSpec(for launch: JobLaunch, payload: PayloadMount?) -> ServiceSpec {
         let labels = JobLabels.labels(for: launch)
         let reservations = ServiceSpec.Resources.Amounts(
             nanoCPUs: launch.cpuShares.map { $0 * 1_000_000_000 / 1024 }, memoryBytes: launch.memoryReservationBytes,
@@ -98,7 +112,9 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
             taskTemplate: .init(
                 containerSpec: .init(image: launch.image, labels: labels, command: launch.command, args: launch.args, hostname: launch.name,
                                      environment: launch.processEnvironment, user: launch.user,
-                                     readOnly: launch.readOnlyRootFilesystem ? true : nil, configs: payload.map { [$0] }),
+                                     readOnly: launch.readOnlyRootFilesystem ? true : nil,
+                                     configs: payload.flatMap { if case .config(let config) = $0 { [config] } else { nil } },
+                                     mounts: payload.flatMap { if case .empty(let path) = $0 { [.bind("/dev/null", at: path, readOnly: true)] } else { nil } }),
                 resources: .init(limits: limits, reservations: reservations),
                 // The scheduler decides retries from the exit code, as on one engine.
                 restartPolicy: .init(condition: "none"),
