@@ -2,7 +2,7 @@
 # The scheduler on a three-node Docker Swarm (scripts/swarm.sh: three engines in network namespaces of
 # their own, on this one machine): the API's integration tests run again with the swarm runtime (the
 # same tests, JOBSCHED_TEST_RUNTIME=swarm), then the swarm's own: jobs spread over the nodes, a job that
-# fits nowhere waits saying why, a node killed under a running job. Everything is torn down at the end.
+# fits nowhere waits saying why, the manager's engine restarted and a node killed under running jobs. Everything is torn down at the end.
 # Expects the tests built (swift build --build-tests) and the test image on the host engine.
 # Usage: scripts/swarm-test.sh [swift test filter]
 set -euo pipefail
@@ -24,8 +24,9 @@ default_filter='JobLifecycleTests|LiveServerTests|BatchAPITests|EngineBatchTests
 export DOCKER_HOST=$manager JOBSCHED_TEST_RUNTIME=swarm JOBSCHED_SWARM_SCRIPT="$root/scripts/swarm.sh"
 status=0
 swift test --skip-build --filter "${1:-$default_filter}" || status=$?
-# Last and alone: it kills a worker, which stays down.
+# Alone: the manager's engine restarts under running jobs. Last and alone: a worker is killed and stays down.
 if [ -z "${1:-}" ]; then
+    swift test --skip-build --filter SwarmManagerRestart || status=$?
     swift test --skip-build --filter SwarmNodeLoss || status=$?
 fi
 echo "swarm-test: $([ $status -eq 0 ] && echo passed || echo FAILED) in $(( $(date +%s) - started ))s" >&2

@@ -18,6 +18,9 @@
 #   scripts/swarm.sh down         remove everything up made (processes, mounts, namespaces, links,
 #                                 the iptables rule, data); exit 0 when nothing is up; safe twice
 #   scripts/swarm.sh kill-node N  SIGKILL node N's dockerd, containerd, shims and containers
+#   scripts/swarm.sh restart-engine N  stop node N's dockerd (SIGTERM, as a service restart does: its
+#                                 own containers are stopped) and start it again; returns when every
+#                                 node is Ready again in the manager's view
 #   scripts/swarm.sh status       `docker node ls` on the manager
 #
 # Environment:
@@ -153,6 +156,18 @@ kill_node() {
     # shellcheck disable=SC2086
     kill9 $pids
     log "node $n killed (pids $(echo $pids))"
+}
+
+# restart-engine N: node N's dockerd stops and starts again (containerd stays, as with a system
+# service); the swarm's state is on disk, so a manager comes back with it.
+restart_engine() {
+    local n=$1 start=$SECONDS
+    stop_dockerds "$n"
+    start_dockerd "$n"
+    wait_for "node $n dockerd" nd "$n" info || node_failed "$n" "dockerd did not answer again within ${TIMEOUT} s"
+    wait_for "${#NODES[@]} nodes Ready" all_ready ||
+        { nd 1 node ls >&2 || true; die "swarm: not all nodes Ready again within ${TIMEOUT} s"; }
+    log "node $n's engine restarted in $((SECONDS - start)) s"
 }
 
 # --- teardown -------------------------------------------------------------------------------------
@@ -430,6 +445,10 @@ down) ensure_tools; teardown; log "down" ;;
 kill-node)
     [[ ${2:-} =~ ^[0-9]+$ ]] && [ -d "$(exec_root "$2")" ] || die "usage: $0 kill-node N (N = 1..${#NODES[@]}, node up)"
     kill_node "$2"
+    ;;
+restart-engine)
+    [[ ${2:-} =~ ^[0-9]+$ ]] && [ -d "$(exec_root "$2")" ] || die "usage: $0 restart-engine N (N = 1..${#NODES[@]}, node up)"
+    restart_engine "$2"
     ;;
 status) nd 1 node ls ;;
 *) usage ;;
