@@ -45,6 +45,8 @@ if [ $# -eq 0 ]; then
     # (debug: a third of a release build's time, and the test is about behaviour), docker-compose up,
     # the backend's job through http://compute:8000, docker-compose down leaving nothing behind.
     CONFIGURATION=${CONFIGURATION:-debug} bash scripts/compose-test.sh || status=$?
+    # The same application as a stack (deploy/docker-stack.yml) on a three-node swarm, with that image.
+    bash scripts/stack-test.sh || status=$?
 fi
 
 # Tests remove what they create; anything left is a bug worth seeing, and is cleaned up here.

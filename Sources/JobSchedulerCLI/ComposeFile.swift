@@ -2,19 +2,67 @@
 ///
 /// Only keys that both docker-compose 1.29 (file format 3.x, checked against the Compose
 /// specification since 1.27) and Compose v2 accept are used: `networks.<name>.name` (3.5+),
-/// `profiles` (1.28+), `cpus`, `mem_limit` and `mem_reservation` (service level).
+/// `profiles` (1.28+), `cpus`, `mem_limit` and `mem_reservation` (service level). A stack file for
+/// `docker stack deploy` (`generate compose --swarm`) uses the 3.8 keys a swarm reads instead: `deploy`,
+/// long-syntax `ports` with `mode: host`, top-level `configs`, an `overlay` network.
 public struct ComposeFile: Sendable, Equatable {
     /// Comment lines at the top, without the `# `.
     public var header: [String]
     public var version: String
     public var services: [Service]
     public var networks: [Network]
+    public var configs: [Config]
 
-    public init(header: [String] = [], version: String = "3.8", services: [Service] = [], networks: [Network] = []) {
+    public init(header: [String] = [], version: String = "3.8", services: [Service] = [], networks: [Network] = [],
+                configs: [Config] = []) {
         self.header = header
         self.version = version
         self.services = services
         self.networks = networks
+        self.configs = configs
+    }
+
+    /// A swarm config made from a file when the stack is deployed.
+    public struct Config: Sendable, Equatable {
+        public var key: String
+        /// The swarm's name for it: configs cannot change, so a new content needs a new name.
+        public var name: String
+        public var file: String
+
+        public init(key: String, name: String, file: String) {
+            self.key = key
+            self.name = name
+            self.file = file
+        }
+    }
+
+    /// A port published on the node a swarm task runs on (`mode: host`).
+    public struct PublishedPort: Sendable, Equatable {
+        public var target: Int
+        /// A number, or an interpolation with a default.
+        public var published: String
+    }
+
+    /// A swarm config as a file in the container.
+    public struct ConfigMount: Sendable, Equatable {
+        public var source: String
+        public var target: String
+    }
+
+    /// How a swarm runs a service (`deploy:`).
+    public struct Deploy: Sendable, Equatable {
+        public var endpointMode: String?
+        public var constraints: [String] = []
+        public var restartCondition: String?
+        public var cpuLimit: String?
+        public var memoryLimit: Int64?
+        public var memoryReservation: Int64?
+
+        public init(endpointMode: String? = nil, constraints: [String] = [], restartCondition: String? = nil) {
+            self.endpointMode = endpointMode
+            self.constraints = constraints
+            self.restartCondition = restartCondition
+        }
     }
 
     public struct Build: Sendable, Equatable {
@@ -37,8 +85,10 @@ public struct ComposeFile: Sendable, Equatable {
         /// Written in this order.
         public var environment: [Variable] = []
         public var ports: [String] = []
+        public var publishedPorts: [PublishedPort] = []
         public var expose: [Int] = []
         public var volumes: [String] = []
+        public var configs: [ConfigMount] = []
         public var networks: [String] = []
         public var dependsOn: [String] = []
         public var profiles: [String] = []
@@ -46,6 +96,7 @@ public struct ComposeFile: Sendable, Equatable {
         public var cpus: String?
         public var memLimit: Int64?
         public var memReservation: Int64?
+        public var deploy: Deploy?
 
         public init(name: String) { self.name = name }
     }
@@ -66,10 +117,16 @@ public struct ComposeFile: Sendable, Equatable {
         public var key: String
         /// The engine's name for it (`name:`), so that it does not depend on the project name.
         public var name: String?
+        /// `overlay` on a swarm; nil for the engine's default (a bridge).
+        public var driver: String?
+        /// Whether containers not of the stack (a job's, a debugging shell's) may join it.
+        public var attachable = false
 
-        public init(key: String, name: String? = nil) {
+        public init(key: String, name: String? = nil, driver: String? = nil, attachable: Bool = false) {
             self.key = key
             self.name = name
+            self.driver = driver
+            self.attachable = attachable
         }
     }
 
@@ -95,6 +152,17 @@ public struct ComposeFile: Sendable, Equatable {
             for network in networks {
                 lines.append("  \(YAMLText.key(network.key)):")
                 if let name = network.name { lines.append("    name: \(YAMLText.scalar(name))") }
+                if let driver = network.driver { lines.append("    driver: \(YAMLText.scalar(driver))") }
+                if network.attachable { lines.append("    attachable: true") }
+            }
+        }
+        if !configs.isEmpty {
+            lines.append("")
+            lines.append("configs:")
+            for config in configs {
+                lines.append("  \(YAMLText.key(config.key)):")
+                lines.append("    name: \(YAMLText.scalar(config.name))")
+                lines.append("    file: \(YAMLText.scalar(config.file))")
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -123,8 +191,20 @@ public struct ComposeFile: Sendable, Equatable {
             }
         }
         list("ports", service.ports.map(YAMLText.quoted))
+        if !service.publishedPorts.isEmpty {
+            lines.append("    ports:")
+            for port in service.publishedPorts {
+                lines += ["      - target: \(port.target)", "        published: \(YAMLText.quoted(port.published))", "        mode: host"]
+            }
+        }
         list("expose", service.expose.map { YAMLText.quoted(String($0)) })
         list("volumes", service.volumes.map(YAMLText.quoted))
+        if !service.configs.isEmpty {
+            lines.append("    configs:")
+            for config in service.configs {
+                lines += ["      - source: \(YAMLText.scalar(config.source))", "        target: \(YAMLText.scalar(config.target))"]
+            }
+        }
         list("networks", service.networks.map(YAMLText.scalar))
         list("depends_on", service.dependsOn.map(YAMLText.scalar))
         list("profiles", service.profiles.map(YAMLText.scalar))
@@ -132,6 +212,28 @@ public struct ComposeFile: Sendable, Equatable {
         if let cpus = service.cpus { lines.append("    cpus: \(YAMLText.quoted(cpus))") }
         if let memLimit = service.memLimit { lines.append("    mem_limit: \(memLimit)") }
         if let memReservation = service.memReservation { lines.append("    mem_reservation: \(memReservation)") }
+        if let deploy = service.deploy { lines += render(deploy) }
+        return lines
+    }
+
+    private func render(_ deploy: Deploy) -> [String] {
+        var lines = ["    deploy:"]
+        if let mode = deploy.endpointMode { lines.append("      endpoint_mode: \(YAMLText.scalar(mode))") }
+        if !deploy.constraints.isEmpty {
+            lines += ["      placement:", "        constraints:"] + deploy.constraints.map { "          - \(YAMLText.quoted($0))" }
+        }
+        if let condition = deploy.restartCondition { lines += ["      restart_policy:", "        condition: \(YAMLText.scalar(condition))"] }
+        if deploy.cpuLimit != nil || deploy.memoryLimit != nil || deploy.memoryReservation != nil {
+            lines.append("      resources:")
+            if deploy.cpuLimit != nil || deploy.memoryLimit != nil {
+                lines.append("        limits:")
+                if let cpus = deploy.cpuLimit { lines.append("          cpus: \(YAMLText.quoted(cpus))") }
+                if let memory = deploy.memoryLimit { lines.append("          memory: \(YAMLText.quoted(String(memory)))") }
+            }
+            if let memory = deploy.memoryReservation {
+                lines += ["        reservations:", "          memory: \(YAMLText.quoted(String(memory)))"]
+            }
+        }
         return lines
     }
 }

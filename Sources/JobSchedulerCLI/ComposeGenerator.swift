@@ -23,15 +23,22 @@ public enum ComposeGenerator {
         public var network: String?
         /// The scheduler's image, overridable with `JOB_SCHEDULER_IMAGE` when Compose runs.
         public var schedulerImage: String
+        /// A stack file for `docker stack deploy` on a swarm, with the digest of the radixconfig.yaml's
+        /// bytes (`configDigest(of:)`), which names the config the schedulers read; nil for one engine.
+        public var swarmConfigDigest: String?
 
         public init(configPath: String, outputDirectory: String, environment: String? = nil,
-                    network: String? = nil, schedulerImage: String = ComposeGenerator.defaultSchedulerImage) {
+                    network: String? = nil, schedulerImage: String = ComposeGenerator.defaultSchedulerImage,
+                    swarmConfigDigest: String? = nil) {
             self.configPath = configPath
             self.outputDirectory = outputDirectory
             self.environment = environment
             self.network = network
             self.schedulerImage = schedulerImage
+            self.swarmConfigDigest = swarmConfigDigest
         }
+
+        var onSwarm: Bool { swarmConfigDigest != nil }
     }
 
     /// Something in the config that a compose file cannot express.
@@ -64,9 +71,11 @@ public enum ComposeGenerator {
             guard let image = job.image else {
                 throw Problem("job \(job.name) has no image: set spec.jobs[].image (the image built from \(job.src ?? "its src") gets that name)")
             }
-            services.append(schedulerService(job: job, application: application, options: options,
-                                             network: network, configInCompose: configInCompose))
-            if let src = job.src {
+            let scheduler = schedulerService(job: job, application: application, options: options,
+                                             network: network, configInCompose: configInCompose)
+            services.append(options.onSwarm ? onSwarm(scheduler: scheduler, job: job) : scheduler)
+            // (A stack builds nothing: the images are built with the one-engine file, then given to every node.)
+            if let src = job.src, !options.onSwarm {
                 if job.hasUnresolvedImageTag {
                     throw Problem("job \(job.name): the image \(image) built from \(src) needs a tag: set imageTagName"
                         + (options.environment.map { " (of the job or of its environment \($0))" } ?? " (or choose an environment with --env)"))
@@ -86,7 +95,7 @@ public enum ComposeGenerator {
             guard let service = try componentService(component, application: application, options: options,
                                                      configFolder: configFolder, network: network,
                                                      schedulers: schedulerNames) else { continue }
-            services.append(service)
+            services.append(options.onSwarm ? onSwarm(component: service, component.ports.first { $0.name == component.publicPort }) : service)
         }
 
         var seen: Set<String> = []
@@ -94,6 +103,15 @@ public enum ComposeGenerator {
             throw Problem("two services would be named \(service.name): rename the job or component")
         }
 
+        if let digest = options.swarmConfigDigest {
+            return ComposeFile(
+                header: stackHeader(application: application, options: options, network: network),
+                services: services,
+                networks: [ComposeFile.Network(key: networkKey, name: network, driver: "overlay", attachable: true)],
+                configs: [ComposeFile.Config(key: radixConfigKey, name: "\(application.name)-radixconfig-\(digest)",
+                                             file: RelativePath.from(options.outputDirectory, to: options.configPath))]
+            )
+        }
         return ComposeFile(
             header: header(application: application, options: options, network: network),
             services: services,

@@ -25,7 +25,10 @@ public struct GenerateComposeCommand: AsyncParsableCommand {
             service that only builds their image (profile job-images); components with a src or an image \
             become services too. Relative paths in the file (build contexts, the radixconfig.yaml the \
             schedulers read) are written for the folder of --output, or the current folder without it. \
-            The file works with docker-compose 1.29 and with Compose v2.
+            The file works with docker-compose 1.29 and with Compose v2. With --swarm it is a stack file \
+            for `docker stack deploy` on a swarm instead: the schedulers on a manager with --runtime swarm, \
+            reading the radixconfig.yaml from a swarm config, everything on an attachable overlay network; \
+            the images are built with the one-engine file.
             """
     )
 
@@ -44,6 +47,9 @@ public struct GenerateComposeCommand: AsyncParsableCommand {
     @Option(name: .customLong("scheduler-image"),
             help: "The job-scheduler's image, unless JOB_SCHEDULER_IMAGE is set when Compose runs.")
     public var schedulerImage: String = ComposeGenerator.defaultSchedulerImage
+
+    @Flag(name: .long, help: "Write a stack file for `docker stack deploy` on a swarm (schedulers with --runtime swarm).")
+    public var swarm = false
 
     public init() {}
 
@@ -68,12 +74,21 @@ public struct GenerateComposeCommand: AsyncParsableCommand {
             URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: current, isDirectory: true)).standardizedFileURL.path
         }
         let outputPath = self.output.map(absolute)
+        var digest: String?
+        if swarm {
+            guard let bytes = FileManager.default.contents(atPath: absolute(config)) else {
+                printer.err("job-scheduler generate compose: cannot read \(config)")
+                return 1
+            }
+            digest = ComposeGenerator.configDigest(of: bytes)
+        }
         let options = ComposeGenerator.Options(
             configPath: absolute(config),
             outputDirectory: outputPath.map { ($0 as NSString).deletingLastPathComponent } ?? absolute("."),
             environment: env,
             network: network,
-            schedulerImage: schedulerImage
+            schedulerImage: schedulerImage,
+            swarmConfigDigest: digest
         )
         let text: String
         do {
