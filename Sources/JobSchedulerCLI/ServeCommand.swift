@@ -130,8 +130,14 @@ public struct ServeCommand: AsyncParsableCommand {
         }
 
         // The file was checked without an engine: what only this engine cannot honour is refused now.
-        let unrunnable = jobs.flatMap { job, _ in
+        var unrunnable = jobs.flatMap { job, _ in
             EngineResourceBounds.problems(of: job.resources, hostCPUs: engineCPUs).map { "job \(job.name): resources.\($0.field): \($0.message)" }
+        }
+        // Its `runtime` and `node` choose nodes, which only a swarm does.
+        for (job, _) in jobs {
+            var configuration = SchedulerConfiguration(applicationName: application.name, job: job)
+            configuration.choosesNodes = settings.runtime == .swarm
+            unrunnable += JobLaunchFactory.placementProblems(of: job, configuration: configuration).map { "job \(job.name): \($0)" }
         }
         if !unrunnable.isEmpty {
             unrunnable.forEach { output.err("job-scheduler serve: \($0)") }

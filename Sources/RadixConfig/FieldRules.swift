@@ -1,6 +1,6 @@
 /// Value rules of radixconfig fields, as pure functions returning a message when broken,
 /// so the decoder states *where* and these state *what*.
-enum FieldRules {
+public enum FieldRules {
     static let maxJobNameLength = 50
     static let schedulerPorts = 1024...65535
     static let containerPorts = 1...65535
@@ -33,6 +33,15 @@ enum FieldRules {
 
     static func timeLimitSeconds(_ seconds: Int) -> String? {
         seconds > 0 ? nil : "must be a positive number of seconds, got \(seconds)"
+    }
+
+    /// Radix's rule for a node type: `^(([a-z0-9][-a-z0-9]*)?[a-z0-9])?$`, at most 120 characters.
+    public static func nodeType(_ value: String) -> String? {
+        let allowed = value.allSatisfy { $0.isASCIILowercaseLetter || $0.isASCIIDigit || $0 == "-" }
+        guard value.count <= 120, allowed, value.first != "-", value.last != "-" else {
+            return "\"\(value.prefix(130))\" is not a node type (lower-case letters, digits and '-', at most 120)"
+        }
+        return nil
     }
 
     static func backoffLimit(_ limit: Int) -> String? {

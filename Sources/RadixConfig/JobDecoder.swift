@@ -55,6 +55,8 @@ struct JobDecoder {
             failurePolicy: job.failurePolicy(),
             batchStatusRules: job.batchStatusRules())
         definition.cron = job.cron()
+        definition.runtime = job.runtimeSelection()
+        definition.node = job.gpuSelection()
         definition.maxRunning = job.int("maxRunning")
         definition.uniqueJobIds = job.bool("uniqueJobIds") ?? false
         definition.readOnlyFileSystem = job.bool("readOnlyFileSystem") ?? false
@@ -88,6 +90,8 @@ struct JobDecoder {
         let environment = entry.requiredString("environment")
         if let environment { references.check(entry, environment: environment) }
         let cron = entry.cron()
+        let runtime = entry.runtimeSelection()
+        let node = entry.gpuSelection()
         var override = JobEnvironmentConfig(
             environment: environment ?? "",
             variables: entry.variables(),
@@ -103,6 +107,8 @@ struct JobDecoder {
             batchStatusRules: entry.batchStatusRules(),
             extra: entry.extra())
         override.cron = cron
+        override.runtime = runtime
+        override.node = node
         return environment == nil ? nil : override
     }
 

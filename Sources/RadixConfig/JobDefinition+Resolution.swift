@@ -40,6 +40,8 @@ extension JobDefinition {
             maxRunning: maxRunning
         )
         resolved.cron = override?.cron ?? cron
+        resolved.runtime = override?.runtime ?? runtime
+        resolved.node = override?.node ?? node
         resolved.uniqueJobIds = uniqueJobIds
         resolved.runAsUser = runAsUser
         resolved.readOnlyFileSystem = readOnlyFileSystem

@@ -37,6 +37,9 @@ public struct JobDefinition: Sendable, Hashable {
     public var readOnlyFileSystem = false
     /// When the job runs by itself; nil: only when asked through the API.
     public var cron: JobCron?
+    /// Which nodes may run it (`runtime`) and the GPUs it needs (`node`); nil when not given.
+    public var runtime: RuntimeSelection?
+    public var node: GPUSelection?
     public var environmentConfig: [JobEnvironmentConfig]
     /// Keys this package does not model (cron, volumeMounts, ...), kept as written.
     public var extra: [String: YAMLValue]

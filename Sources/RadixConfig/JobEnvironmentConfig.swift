@@ -15,6 +15,9 @@ public struct JobEnvironmentConfig: Sendable, Hashable {
     public var batchStatusRules: [BatchStatusRule]?
     /// Replaces the job's `cron` whole.
     public var cron: JobCron?
+    /// Each replaces the job's whole when given.
+    public var runtime: RuntimeSelection?
+    public var node: GPUSelection?
     public var extra: [String: YAMLValue]
 
     public init(environment: String, variables: [String: String] = [:],

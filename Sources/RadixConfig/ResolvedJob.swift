@@ -36,6 +36,9 @@ public struct ResolvedJob: Sendable, Hashable {
     public var readOnlyFileSystem = false
     /// When the job runs by itself (the environment's `cron`, else the job's).
     public var cron: JobCron?
+    /// Which nodes may run it and the GPUs it needs: the defaults of a request's `runtime` and `node`.
+    public var runtime: RuntimeSelection?
+    public var node: GPUSelection?
 
     public init(name: String, environment: String? = nil, src: String? = nil,
                 dockerfileName: String? = nil, image: String? = nil, imageTemplate: String? = nil, imageTagName: String? = nil,

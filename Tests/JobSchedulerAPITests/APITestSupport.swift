@@ -38,6 +38,9 @@ struct APIFixture {
     var backoffLimit = 0
     var batchStatusRules: [BatchStatusRule] = []
     var cron: JobCron?
+    /// radixconfig's `runtime` and `node` of the job.
+    var runtimeSelection: RuntimeSelection?
+    var gpuSelection: GPUSelection?
     var stopGracePeriod: Duration = .seconds(2)
     var requestBodyLimit = APIServerOptions.defaultRequestBodyLimit
     var host = "127.0.0.1"
@@ -59,6 +62,8 @@ struct APIFixture {
                               timeLimitSeconds: 120, backoffLimit: backoffLimit, command: ["sh", "-c", script],
                               batchStatusRules: batchStatusRules)
         job.cron = cron
+        job.runtime = runtimeSelection
+        job.node = gpuSelection
         return job
     }
 

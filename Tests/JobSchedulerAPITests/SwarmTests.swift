@@ -1,5 +1,6 @@
 import DockerEngine
 import Foundation
+import RadixConfig
 import Testing
 
 /// What only a swarm of several machines shows: jobs placed over its nodes, a job no node can take
@@ -109,6 +110,25 @@ struct SwarmTests {
                 last = try await client.status(of: tooMany)
                 return last["status"] as? String == "Waiting" && (last["message"] as? String)?.contains("insufficient resources") == true
             }
+        }
+    }
+
+    /// radixconfig's `node` and `runtime` of the job place a request that gives none; a request's own
+    /// replaces them (here: no GPU, a node type only node 1 has).
+    @Test func theJobsOwnRuntimeAndNodeFromRadixconfigPlaceItsJobs() async throws {
+        try await SwarmNodeLoss.label("jsw-node1", nodeType: "plain")
+        var configured = APIFixture(script: "exit 0")
+        configured.gpuSelection = GPUSelection(gpuCount: "2")
+        let fixture = configured
+        try await fixture.run { client in
+            let configured = try await client.submit()
+            let placed = try await client.submit(#"{"node":{"gpuCount":""},"runtime":{"nodeType":"plain"}}"#)
+            for name in [configured, placed] {
+                let done = try await client.waitFor(name, toBe: ["Succeeded", "Failed"])
+                #expect(done["status"] as? String == "Succeeded", "\(done)")
+            }
+            let nodes = try await SwarmSupport.nodes(ofJobsOf: fixture.applicationName)
+            #expect(nodes == [configured: "jsw-node3", placed: "jsw-node1"], "\(nodes)")
         }
     }
 }

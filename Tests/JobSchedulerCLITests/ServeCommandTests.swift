@@ -121,6 +121,36 @@ struct ServeCommandProcessTests {
         await server.cleanUp()
     }
 
+    /// radixconfig's `runtime` and `node` choose nodes: on one engine `serve` refuses to start, saying so
+    /// (rather than run the job anywhere, as if they were not there).
+    @Test(.requiresEngine) func onOneEngineAJobThatChoosesItsNodeIsRefused() async throws {
+        let binary = try #require(JobSchedulerBinary.url(), "job-scheduler was not found next to the test bundle")
+        let folder = try TemporaryFolder()
+        let path = try folder.write("radixconfig.yaml", """
+            apiVersion: radix.equinor.com/v1
+            kind: RadixApplication
+            metadata:
+              name: placed
+            spec:
+              jobs:
+                - name: train
+                  image: busybox:latest
+                  schedulerPort: 8000
+                  runtime:
+                    architecture: amd64
+                  node:
+                    gpuCount: "1"
+            """)
+        let log = folder.url.appendingPathComponent("serve.log").path
+        let serve = try ProcessGroup([binary.path, "serve", "--config", path, "--job", "train"], environment: [:], logFile: log)
+        defer { serve.kill() }
+        let status = try await waitForValue("serve refuses the job", timeout: .seconds(30)) { serve.exitCodeIfEnded }
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(status == 1)
+        #expect(text.contains("job train: runtime.architecture: the node cannot be chosen: this scheduler runs its jobs on one engine"), "\(text)")
+        #expect(text.contains("job train: node: GPUs cannot be requested"), "\(text)")
+    }
+
     @Test func anUnreachableEngineIsAOneLineError() async throws {
         let binary = try #require(JobSchedulerBinary.url(), "job-scheduler was not found next to the test bundle")
         let folder = try TemporaryFolder()

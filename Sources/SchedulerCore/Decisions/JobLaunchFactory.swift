@@ -7,6 +7,7 @@ import RadixConfig
 public enum JobLaunchFactory {
     public static func launch(for request: JobRequest, name: String, configuration: SchedulerConfiguration) throws(SchedulerError) -> JobLaunch {
         let job = configuration.job
+        let request = withPlacementDefaults(request, of: job)
         var problems: [String] = []
 
         if let payload = request.payload {
@@ -158,10 +159,27 @@ public enum JobLaunchFactory {
         return problems.isEmpty ? (GPURequest(count: count, type: allowed.first, excludedTypes: excluded), []) : (nil, problems)
     }
 
-    /// Radix's rule for a node type: `^(([a-z0-9][-a-z0-9]*)?[a-z0-9])?$`, at most 120 characters.
-    static func isValidNodeType(_ value: String) -> Bool {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
-        return value.count <= 120 && value.allSatisfy(allowed.contains) && value.first != "-" && value.last != "-"
+    static func isValidNodeType(_ value: String) -> Bool { FieldRules.nodeType(value) == nil }
+
+    /// The request with radixconfig's `runtime` and `node` where it gives none (each is replaced whole).
+    static func withPlacementDefaults(_ request: JobRequest, of job: ResolvedJob) -> JobRequest {
+        var request = request
+        if request.nodeType == nil, request.architecture == nil, let runtime = job.runtime {
+            request.nodeType = runtime.nodeType
+            request.architecture = runtime.architecture
+        }
+        if request.gpu == nil, request.gpuCount == nil, let node = job.node {
+            request.gpu = node.gpu
+            request.gpuCount = node.gpuCount
+        }
+        return request
+    }
+
+    /// What this scheduler cannot honour of radixconfig's `runtime` and `node` for the job (a node to
+    /// choose on one engine, several GPU types on a swarm): `serve` refuses to start with it.
+    public static func placementProblems(of job: ResolvedJob, configuration: SchedulerConfiguration) -> [String] {
+        let defaults = withPlacementDefaults(JobRequest(), of: job)
+        return placementProblems(defaults, configuration: configuration) + gpuRequest(defaults, configuration: configuration).1
     }
 
     /// The image as configured, before any tag was filled in (resolution fills the configured tag).
