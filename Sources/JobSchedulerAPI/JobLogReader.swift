@@ -50,8 +50,12 @@ struct FollowedJobLog: AsyncSequence, Sendable {
         let reader: JobLogReader
         var since: Date?
         var tail: Int?
-        /// The newest line sent: lines the engine sends again after a resumed follow are skipped.
+        /// The newest line sent.
         var last: LogTimestamp?
+        /// Where the current follow was resumed from: lines up to it were sent before, and the engine
+        /// sends them again. (Only those: within one follow a swarm may send a stream's lines after
+        /// newer ones of the other stream.)
+        var resumedAfter: LogTimestamp?
         /// The engine's follow of the current attempt.
         var attempt: (any AsyncIteratorProtocol<JobLogChunk, any Error>)?
 
@@ -82,14 +86,15 @@ struct FollowedJobLog: AsyncSequence, Sendable {
                     guard let state = reader.state(), !state.isTerminal else { return nil }
                     // Resume just before the last line sent (the engine's `since` is coarser than its stamps).
                     if let last { since = last.date.addingTimeInterval(-0.000_001) }
+                    resumedAfter = last
                     tail = nil
                     try await Task.sleep(for: reader.pollInterval)
                     continue
                 }
                 let (stamp, text) = LogTimestamp.split(chunk.bytes)
                 if let stamp {
-                    if let last, stamp <= last { continue }  // sent before the engine's follow was resumed
-                    last = stamp
+                    if let resumedAfter, stamp <= resumedAfter { continue }  // sent before the follow was resumed
+                    last = Swift.max(last ?? stamp, stamp)
                 }
                 guard reader.streams.contains(chunk.stream) else { continue }
                 let bytes = reader.options.timestamps ? chunk.bytes[...] : text
