@@ -53,7 +53,7 @@ struct SchedulerClientOptions: ParsableArguments {
         } catch let exit as ExitCode {
             throw exit
         } catch {
-            StandardOutput().err("error: cannot reach the scheduler at \(resolvedURL): \(error)")
+            StandardOutput().err("error: \(ConnectionFailure.line(error, url: resolvedURL))")
             throw ExitCode(1)
         }
     }

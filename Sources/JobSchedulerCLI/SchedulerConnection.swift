@@ -2,7 +2,9 @@ import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import JobSchedulerClient
+import NIOCore
 import OpenAPIAsyncHTTPClient
+import OpenAPIRuntime
 
 /// What the scheduler answered when it refused a request: its Radix Status body.
 struct SchedulerRefusal: Error, CustomStringConvertible {
@@ -60,5 +62,30 @@ struct SchedulerConnection {
             await connection.close()
             throw error
         }
+    }
+}
+
+/// Why a request to the scheduler failed, in one line: the transport's own error, without the OpenAPI
+/// runtime's wrapping (the operation, its input, the request).
+enum ConnectionFailure {
+    static func line(_ error: any Error, url: String) -> String {
+        let cause = (error as? ClientError)?.underlyingError ?? error
+        if cause is DecodingError {
+            return "\(url) answered, but not as a job scheduler does (\(String(describing: cause).prefix(200)))"
+        }
+        return "cannot reach the scheduler at \(url): \(describe(cause))"
+    }
+
+    private static func describe(_ cause: any Error) -> String {
+        if let io = cause as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
+        if let http = cause as? HTTPClientError {
+            switch http {
+            case .connectTimeout: return "no connection within the time limit"
+            case .remoteConnectionClosed: return "the connection was closed before an answer"
+            case .readTimeout: return "no answer within the time limit"
+            default: return "\(http)"
+            }
+        }
+        return String(String(describing: cause).prefix(300))
     }
 }

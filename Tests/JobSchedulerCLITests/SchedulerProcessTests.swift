@@ -261,7 +261,8 @@ struct SchedulerProcessTests {
             #expect(gone.stderr.contains("not found"))
             let unreachable = try await ChildProcess.run([try #require(JobSchedulerBinary.url()?.path), "jobs", "list", "--url", "http://127.0.0.1:1"], input: nil)
             #expect(unreachable.status == 1)
-            #expect(unreachable.stderr.hasPrefix("error: cannot reach the scheduler at http://127.0.0.1:1"))
+            // One readable line: the cause, not the OpenAPI runtime's description of the operation.
+            #expect(unreachable.stderr == "error: cannot reach the scheduler at http://127.0.0.1:1: connection refused\n", "\(unreachable.stderr)")
         }
     }
 }
