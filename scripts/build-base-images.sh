@@ -11,7 +11,7 @@
 # an image whose fingerprint matches is kept, so a second run on the same machine takes a second.
 # Elsewhere, use the public images instead (see deploy/Dockerfile): swift:6.3-bookworm, debian:bookworm-slim.
 #
-# Usage: scripts/build-base-images.sh [--force]     (as root: debootstrap needs it)
+# Usage: scripts/build-base-images.sh [--force] [--runtime-only]     (as root: debootstrap needs it)
 # Environment: SWIFT_BUILD_IMAGE, RUNTIME_BASE_IMAGE (names), SWIFT_ROOT (default /opt/swift),
 #              SWIFT_PACKAGES (default /opt/swift-packages), DEBIAN_MIRROR (default: apt's first URI).
 set -euo pipefail
@@ -21,7 +21,13 @@ runtime_image=${RUNTIME_BASE_IMAGE:-jobsched-runtime:latest}
 swift_root=${SWIFT_ROOT:-/opt/swift}
 packages_root=${SWIFT_PACKAGES:-/opt/swift-packages}
 force=false
-[ "${1:-}" = "--force" ] && force=true
+runtime_only=false
+for argument in "$@"; do
+    case $argument in
+    --force) force=true ;;
+    --runtime-only) runtime_only=true ;;
+    esac
+done
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -75,6 +81,7 @@ else
 fi
 
 # The Swift build base.
+$runtime_only && exit 0
 [ -x "$swift_root/usr/bin/swift" ] || { echo "build-base-images: no Swift toolchain at $swift_root" >&2; exit 1; }
 [ -d "$packages_root" ] || { echo "build-base-images: no package mirror at $packages_root" >&2; exit 1; }
 swift_version=$("$swift_root/usr/bin/swift" --version 2>/dev/null | head -n 1)
