@@ -3,8 +3,12 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+# How long each part took, printed at the end (BENCHMARKS.md reports the test command's time).
+started=$SECONDS mark=$SECONDS times=()
+took() { times+=("$1 $((SECONDS - mark))s"); mark=$SECONDS; }
 bash scripts/setup.sh
 export PATH=/opt/swift/usr/bin:$PATH
+took setup
 
 # Containers of test applications: those a test leaves behind are reported below; any that were
 # there before this run are not this run's doing.
@@ -15,6 +19,7 @@ test_containers() {
 before=$(test_containers)
 
 swift build --build-tests
+took build
 status=0
 # Every test's output is kept too, so that the failures can be repeated at the end, where a long
 # log's reader looks first.
@@ -27,18 +32,24 @@ else
     # The bursts (100 jobs at once) run on their own, after the rest: on 2 cores they would
     # otherwise slow every other test's containers down.
     run_tests --skip '[Bb]urst' || status=$?
+    took "swift tests"
     run_tests --filter '[Bb]urst' || status=$?
+    took bursts
     # The same API tests again with the swarm runtime, on a three-node swarm made on this machine
     # (scripts/swarm.sh), then the swarm's own: spread, waiting for a node, a node killed under jobs.
     bash scripts/swarm-test.sh 2>&1 | tee -a "$log" || status=$?
+    took swarm
 fi
 # The contract proven from outside: spec validator, schemathesis on a live scheduler, a generated Python client.
 bash scripts/check-api.sh || status=$?
+took check-api
 # The web console in headless Chromium (Selenium), a screenshot of each step kept in the folder it prints.
 bash scripts/console-test.sh || status=$?
+took console
 if [ $# -eq 0 ]; then
     # libFuzzer on the radixconfig parser and the API's request bodies, a minute each (FUZZ_SECONDS).
     bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}" || status=$?
+    took fuzz
 fi
 if [ $# -eq 0 ]; then
     # The example application in containers (deploy/): the scheduler's image made from the binary built
@@ -46,8 +57,10 @@ if [ $# -eq 0 ]; then
     # backend's job through http://compute:8000, docker-compose down leaving nothing behind.
     bash scripts/build-scheduler-image.sh --from-build "$(swift build --show-bin-path)/job-scheduler" || status=$?
     SKIP_SCHEDULER_IMAGE_BUILD=1 bash scripts/compose-test.sh || status=$?
+    took compose
     # The same application as a stack (deploy/docker-stack.yml) on a three-node swarm, with that image.
     bash scripts/stack-test.sh || status=$?
+    took stack
 fi
 
 # Tests remove what they create; anything left is a bug worth seeing, and is cleaned up here.
@@ -62,4 +75,5 @@ if [ $status -ne 0 ]; then
     echo "test: FAILED; the failures reported by the tests:" >&2
     grep -E '✘|recorded an issue|error:|Fatal error|Test run with' "$log" | grep -v 'passed after' | tail -n 60 >&2 || true
 fi
+echo "test: $([ $status -eq 0 ] && echo passed || echo FAILED) in $((SECONDS - started))s (${times[*]})" >&2
 exit $status
