@@ -11,6 +11,9 @@ enum DecodingErrorDescription {
             return at(context.codingPath) + context.debugDescription
         case .keyNotFound(let key, let context):
             return at(context.codingPath + [key]) + "missing. " + context.debugDescription
+        case .dataCorrupted(let context) where context.debugDescription.hasPrefix("Additional properties are disabled"):
+            // (The schemas say additionalProperties: false; the OpenAPI runtime names the first unknown key.)
+            return at(context.codingPath) + "not a field of this request: a field the scheduler does not know is refused, not ignored"
         case .dataCorrupted(let context):
             var text = at(context.codingPath) + context.debugDescription
             if let underlying = context.underlyingError {

@@ -54,6 +54,32 @@ struct RequestErrorTests {
         }
     }
 
+    /// A field the scheduler does not know (a typo, a newer client's) is refused naming it, at any depth
+    /// and in a batch, rather than dropped: the job would otherwise run otherwise than asked.
+    @Test func anUnknownFieldIsRefusedNamingIt() async throws {
+        let jobs = InMemoryJobRuntime(clock: WallClock())
+        try await APIFixture(runtime: .inMemory(jobs)).run { client in
+            let cases = [
+                ("/api/v1/jobs", #"{"payloads":"x"}"#, "payloads"),
+                ("/api/v1/jobs", #"{"node":{"gpus":"1"}}"#, "node.gpus"),
+                ("/api/v1/jobs", #"{"runtime":{"arch":"arm64"}}"#, "runtime.arch"),
+                ("/api/v1/jobs", #"{"resources":{"limit":{"cpu":"1"}}}"#, "resources.limit"),
+                ("/api/v1/jobs", #"{"failurePolicy":{"rules":[{"action":"FailJob","onExitCodes":{"operator":"In","values":[1],"x":1}}]}}"#,
+                 "failurePolicy.rules[0].onExitCodes.x"),
+                ("/api/v1/batches", #"{"jobScheduleDescriptions":[{"payload":"a"},{"payload":"b","priority":1}]}"#,
+                 "jobScheduleDescriptions[1].priority"),
+                ("/api/v1/batches", #"{"jobScheduleDescriptions":[{}],"defaultRadixJobComponentConfig":{"payload":"a"}}"#,
+                 "defaultRadixJobComponentConfig.payload"),
+                ("/api/v1/batches", #"{"jobScheduleDescriptions":[{}],"batchID":"x"}"#, "batchID"),
+            ]
+            for (path, body, field) in cases {
+                let message = try await client.request(.post, path, json: body).expectFailure(422, "Invalid")
+                #expect(message.contains("\(field): not a field of this request"), "\(body) -> \(message)")
+            }
+            #expect(jobs.containerNames.isEmpty, "a refused request made a container")
+        }
+    }
+
     @Test func aRequestsFailurePolicyReplacesTheConfiguredOneAndIsCheckedAsRadixDoes() async throws {
         let jobs = InMemoryJobRuntime(clock: WallClock())
         try await APIFixture(runtime: .inMemory(jobs)).run { client in
