@@ -33,6 +33,10 @@ public_runtime=$(sed -n 's/^ARG RUNTIME_IMAGE=//p' deploy/Dockerfile)
 
 if [ -n "$from_build" ]; then
     [ -x "$from_build" ] || { echo "build-scheduler-image: no binary at $from_build (swift build first)" >&2; exit 1; }
+    if ! command -v strip >/dev/null 2>&1 || ! command -v readelf >/dev/null 2>&1; then
+        sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq binutils >/dev/null
+    fi
     if [ -z "${RUNTIME_IMAGE:-}" ]; then
         if docker image inspect "$public_runtime" >/dev/null 2>&1; then
             RUNTIME_IMAGE=$public_runtime
