@@ -102,7 +102,15 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: strictSwift
+            swiftSettings: strictSwift,
+            plugins: [.plugin(name: "EmbedWarmWaiter")]
+        ),
+        // The entrypoint of a warm pool's containers (WarmWaiter/waiter.c): C, compiled statically by the
+        // system's C compiler at build time, so that it runs in any image, and embedded in SchedulerCore.
+        .plugin(
+            name: "EmbedWarmWaiter",
+            capability: .buildTool(),
+            dependencies: ["embed-files"]
         ),
         // The HTTP API on each job's schedulerPort. Contract-first: the routes and types are generated at
         // build time from openapi.json, a symlink to the top-level swagger.json, which is also embedded

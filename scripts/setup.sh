@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
-packages=(libcurl4-openssl-dev pkg-config docker.io docker-compose busybox-static socat)
+packages=(libcurl4-openssl-dev pkg-config gcc libc6-dev docker.io docker-compose busybox-static socat)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

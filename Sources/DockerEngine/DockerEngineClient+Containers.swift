@@ -8,9 +8,10 @@ extension DockerEngineClient {
         return try decode(ContainerCreated.self, from: try await perform(request))
     }
 
-    /// Starts a created or stopped container. Starting a running one is not an error.
-    public func startContainer(_ id: String) async throws {
-        try await perform(request(.post, "/containers/\(percentEncoded(id))/start"), accepting: [304])
+    /// Starts a created or stopped container. Starting a running one is not an error: false says it ran already.
+    @discardableResult
+    public func startContainer(_ id: String) async throws -> Bool {
+        try await perform(request(.post, "/containers/\(percentEncoded(id))/start"), accepting: [304]).head.status != 304
     }
 
     public func inspectContainer(_ id: String) async throws -> ContainerDetails {
@@ -44,6 +45,12 @@ extension DockerEngineClient {
     public func removeContainer(_ id: String, force: Bool = false, removeVolumes: Bool = true) async throws {
         let query: [(String, String?)] = [("force", force ? "true" : "false"), ("v", removeVolumes ? "true" : "false")]
         try await perform(request(.delete, "/containers/\(percentEncoded(id))", query: query))
+    }
+
+    /// Renames a container (running or not); the new name must be free: a clash is `.conflict`. On a
+    /// user-defined network, the engine's DNS answers for the new name.
+    public func renameContainer(_ id: String, to name: String) async throws {
+        try await perform(request(.post, "/containers/\(percentEncoded(id))/rename", query: [("name", name)]))
     }
 
     /// Extracts a tar archive into a container's filesystem at `path` (which must exist in it).

@@ -19,8 +19,18 @@ public struct PathStat: Sendable, Decodable, Equatable {
     public var name: String
     public var size: Int64
     public var mode: UInt32
+    /// When the file last changed (the container's clock, which is the engine host's).
+    public var modified: Date?
 
-    enum CodingKeys: String, CodingKey { case name, size, mode }
+    enum CodingKeys: String, CodingKey { case name, size, mode, mtime }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        size = try container.decode(Int64.self, forKey: .size)
+        mode = try container.decode(UInt32.self, forKey: .mode)
+        modified = EngineTimestamp.parse(try container.decodeIfPresent(String.self, forKey: .mtime))
+    }
 }
 
 extension DockerEngineClient {

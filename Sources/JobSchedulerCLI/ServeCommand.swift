@@ -76,6 +76,10 @@ public struct ServeCommand: AsyncParsableCommand {
             help: "What runs the jobs: docker (containers on the engine) or swarm (services on a swarm; the engine must be a manager). (default: docker)")
     public var runtime: String?
 
+    @Option(name: .customLong("warm-pool"),
+            help: "How many containers of each job to keep started ahead: a submission that fits takes one, and the job runs within milliseconds instead of after a container's start. (default: 0, none)")
+    public var warmPool: Int?
+
     public init() {}
 
     public func run() async throws {
@@ -138,6 +142,9 @@ public struct ServeCommand: AsyncParsableCommand {
             var configuration = SchedulerConfiguration(applicationName: application.name, job: job)
             configuration.choosesNodes = settings.runtime == .swarm
             unrunnable += JobLaunchFactory.placementProblems(of: job, configuration: configuration).map { "job \(job.name): \($0)" }
+            if settings.runtime == .swarm, let size = job.warmPool, size > 0 {
+                unrunnable.append("job \(job.name): warmPool works on one engine (--runtime docker): a swarm places each job's task itself")
+            }
         }
         if !unrunnable.isEmpty {
             unrunnable.forEach { output.err("job-scheduler serve: \($0)") }
@@ -167,6 +174,21 @@ public struct ServeCommand: AsyncParsableCommand {
                 configuration.choosesNodes = true
                 configuration.engineCPUs = nil
             }
+            var jobRuntime = runtime
+            // The job's own size is the more specific.
+            let warmPool = job.warmPool ?? settings.warmPool
+            if warmPool > 0 {
+                do {
+                    let pool = WarmPool(size: warmPool, template: try WarmPool.template(for: configuration), client: client, logger: logger)
+                    try await pool.prepare()
+                    jobRuntime = DockerJobRuntime(client: client, warmPool: pool)
+                    services.append(pool)
+                    output.out("job \(job.name): \(warmPool) containers kept started ahead (warm pool)")
+                } catch {
+                    output.err("job-scheduler serve: job \(job.name): warm pool: \(Self.describe(error))")
+                    return 1
+                }
+            }
             // The webhook's service goes first: it takes what the scheduler tells from its first reconcile on.
             var notifier: WebhookNotifier?
             if let webhook = job.notifications?.webhook, let url = URL(string: webhook) {
@@ -180,7 +202,7 @@ public struct ServeCommand: AsyncParsableCommand {
                 // No schedulerPort: the job runs on its schedules only, and serves no API.
                 var jobLogger = logger
                 jobLogger[metadataKey: "job"] = .string(job.name)
-                let scheduler = JobScheduler(configuration: configuration, runtime: runtime, logger: jobLogger,
+                let scheduler = JobScheduler(configuration: configuration, runtime: jobRuntime, logger: jobLogger,
                                              notificationSink: sink)
                 do {
                     try await scheduler.reconcile()
@@ -196,7 +218,7 @@ public struct ServeCommand: AsyncParsableCommand {
             do {
                 let app = try await buildApplication(
                     configuration: configuration,
-                    runtime: runtime,
+                    runtime: jobRuntime,
                     server: APIServerOptions(host: settings.host, port: port, authentication: authentication),
                     logger: logger,
                     notificationSink: sink

@@ -26,6 +26,8 @@ public struct ServeSettings: Sendable, Equatable {
     public var openEndpoints: Set<String> = ServeSettings.defaultOpenEndpoints
     /// What runs the jobs: containers on one engine, or services on a swarm (the engine is a manager).
     public var runtime: Runtime = .docker
+    /// How many containers of each job are kept started ahead for submissions to take (0: none).
+    public var warmPool = 0
 
     public enum Runtime: String, Sendable, Equatable, CaseIterable {
         case docker, swarm
@@ -34,6 +36,7 @@ public struct ServeSettings: Sendable, Equatable {
     public static let defaultHost = "0.0.0.0"
     public static let defaultOpenEndpoints: Set<String> = ["health", "metrics", "docs"]
     public static let defaultHistoryLimit = 10
+    public static let largestWarmPool = JobDefinition.largestWarmPool
     public static let defaultStopGracePeriodSeconds = 30
 
     /// One environment variable per flag, for running in a container.
@@ -51,6 +54,7 @@ public struct ServeSettings: Sendable, Equatable {
         public static let tokenFile = "JOB_SCHEDULER_TOKEN_FILE"
         public static let openEndpoints = "JOB_SCHEDULER_OPEN_ENDPOINTS"
         public static let runtime = "JOB_SCHEDULER_RUNTIME"
+        public static let warmPool = "JOB_SCHEDULER_WARM_POOL"
     }
 
     /// A setting that cannot be used, said in one line.
@@ -85,7 +89,7 @@ public struct ServeSettings: Sendable, Equatable {
             guard let named = Runtime(rawValue: name) else { throw Problem("--runtime \(name): expected docker or swarm") }
             runtime = named
         }
-        let settings = ServeSettings(
+        var settings = ServeSettings(
             configPath: text(command.config, Variable.config) ?? RadixConfigFile.defaultFileName,
             jobName: text(command.job, Variable.job),
             environment: text(command.env, Variable.env),
@@ -102,6 +106,7 @@ public struct ServeSettings: Sendable, Equatable {
             openEndpoints: try text(command.openEndpoints, Variable.openEndpoints).map(Self.endpoints) ?? defaultOpenEndpoints,
             runtime: runtime
         )
+        settings.warmPool = try number(command.warmPool, Variable.warmPool, "--warm-pool") ?? 0
         try settings.check()
         return settings
     }
@@ -119,6 +124,12 @@ public struct ServeSettings: Sendable, Equatable {
         }
         if let maxRunning, maxRunning < 1 { throw Problem("--max-running must be at least 1, got \(maxRunning)") }
         guard !host.isEmpty else { throw Problem("--host must not be empty") }
+        guard (0...Self.largestWarmPool).contains(warmPool) else {
+            throw Problem("--warm-pool must be between 0 and \(Self.largestWarmPool), got \(warmPool)")
+        }
+        if warmPool > 0, runtime == .swarm {
+            throw Problem("--warm-pool works on one engine (--runtime docker): a swarm places each job's task itself")
+        }
     }
 
     /// The jobs to serve, each with the port it listens on; checks them against the config.

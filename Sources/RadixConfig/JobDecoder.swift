@@ -58,12 +58,16 @@ struct JobDecoder {
         definition.runtime = job.runtimeSelection()
         definition.node = job.gpuSelection()
         definition.maxRunning = job.int("maxRunning")
+        definition.warmPool = job.int("warmPool")
         definition.uniqueJobIds = job.bool("uniqueJobIds") ?? false
         definition.readOnlyFileSystem = job.bool("readOnlyFileSystem") ?? false
         if let user = job.int("runAsUser") {
             if RunAsUser.isValid(Int64(user)) { definition.runAsUser = Int64(user) } else { job.report("runAsUser", RunAsUser.rule(user)) }
         }
         if let value = definition.maxRunning, value < 1 { job.report("maxRunning", "must be at least 1, got \(value)") }
+        if let value = definition.warmPool, !(0...JobDefinition.largestWarmPool).contains(value) {
+            job.report("warmPool", "must be between 0 and \(JobDefinition.largestWarmPool), got \(value)")
+        }
         job.checkRequestsWithinLimits(definition.resources, resourcesPath: job.path("resources"), line: job.line("resources"))
 
         var references = EnvironmentReferences(listed: environmentNames)

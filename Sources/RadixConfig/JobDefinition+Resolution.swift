@@ -43,6 +43,7 @@ extension JobDefinition {
         resolved.runtime = override?.runtime ?? runtime
         resolved.node = override?.node ?? node
         resolved.uniqueJobIds = uniqueJobIds
+        resolved.warmPool = warmPool
         resolved.runAsUser = runAsUser
         resolved.readOnlyFileSystem = readOnlyFileSystem
         return resolved

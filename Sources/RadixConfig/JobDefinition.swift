@@ -28,6 +28,11 @@ public struct JobDefinition: Sendable, Hashable {
     /// How many of this job's jobs run at once (this scheduler's own key; Radix has none). Nil: the
     /// scheduler's `--max-running`, else no limit.
     public var maxRunning: Int?
+    /// How many containers of this job are kept started ahead for submissions to take (this
+    /// scheduler's own key; Radix has none). Nil: the scheduler's `--warm-pool`, else none.
+    public var warmPool: Int?
+    /// Each pooled container holds its image's waiter process and a network endpoint.
+    public static let largestWarmPool = 32
     /// A request's `jobId` (a batch's `batchId`) names one submission: a repeated request answers the
     /// job it made (this scheduler's own key; Radix has none).
     public var uniqueJobIds = false

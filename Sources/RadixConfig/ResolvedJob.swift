@@ -28,6 +28,8 @@ public struct ResolvedJob: Sendable, Hashable {
     public var batchStatusRules: [BatchStatusRule]
     /// How many of this job's jobs run at once; nil when radixconfig does not say.
     public var maxRunning: Int?
+    /// How many containers are kept started ahead; nil when radixconfig does not say.
+    public var warmPool: Int?
     /// A request's `jobId` (a batch's `batchId`) names one submission.
     public var uniqueJobIds = false
     /// The user ID the job's container runs as; nil: the image's user.

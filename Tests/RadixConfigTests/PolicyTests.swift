@@ -43,6 +43,16 @@ struct PolicyTests {
         #expect(found.first?.path.description.hasSuffix("maxRunning") == true)
     }
 
+    @Test func aJobsWarmPoolIsReadAndBounded() throws {
+        let yaml = "- name: compute\n  src: compute\n  schedulerPort: 8000\n  warmPool: 3\n"
+        let job = try #require(try RadixConfigFile.parse(yaml: configYAML(jobs: yaml)).jobs.first)
+        #expect(job.resolved(for: "dev").warmPool == 3)
+        #expect(job.extra["warmPool"] == nil, "a known key")
+        let found = problems(in: configYAML(jobs: yaml.replacingOccurrences(of: "warmPool: 3", with: "warmPool: 33")))
+        #expect(found.map(\.message) == ["must be between 0 and 32, got 33"])
+        #expect(found.first?.path.description.hasSuffix("warmPool") == true)
+    }
+
     @Test func theJobsListsAreReadAndAnEnvironmentsReplaceThemWhole() throws {
         let application = try RadixConfigFile.parse(yaml: configYAML(jobs: Self.job))
         let job = try #require(application.jobs.first)

@@ -17,12 +17,14 @@ struct SchedulerHarness {
     let runtime: DockerJobRuntime
     let scheduler: JobScheduler
     let events: Task<Void, Never>
+    /// The warm pool's own task, with `warmPool` > 0.
+    let pool: Task<Void, Never>?
 
     init(script: String, payloadPath: String? = "/args", timeLimitSeconds: Int = 120, backoffLimit: Int = 0,
          failurePolicy: FailurePolicy? = nil, historyLimit: Int = 10, stopGracePeriod: Duration = .seconds(2), applicationName: String? = nil,
          network: String? = nil, ports: [PortDefinition] = [], resources: ResourceRequirements = ResourceRequirements(),
          engine: DockerEngineClient = SchedulerHarness.engine, logger: Logger? = nil, runAsUser: Int64? = nil, readOnlyFileSystem: Bool = false,
-         wrapRuntime: (DockerJobRuntime) -> any JobRuntime = { $0 }) async throws {
+         warmPool: Int = 0, wrapRuntime: (DockerJobRuntime) -> any JobRuntime = { $0 }) async throws {
         try await TestEngine.requireEngine()
         self.applicationName = applicationName ?? "t-\(UUID().uuidString.prefix(8).lowercased())"
         var job = ResolvedJob(name: "work", image: Self.image, schedulerPort: 8000, payloadPath: payloadPath, ports: ports,
@@ -32,8 +34,20 @@ struct SchedulerHarness {
         job.readOnlyFileSystem = readOnlyFileSystem
         configuration = SchedulerConfiguration(applicationName: self.applicationName, job: job, historyLimit: historyLimit,
                                                network: network, stopGracePeriod: stopGracePeriod)
-        runtime = DockerJobRuntime(client: engine)
+        if warmPool > 0 {
+            let warm = WarmPool(size: warmPool, template: try WarmPool.template(for: configuration), client: engine, logger: Logger(label: "warm"))
+            try await warm.prepare()
+            runtime = DockerJobRuntime(client: engine, warmPool: warm)
+        } else {
+            runtime = DockerJobRuntime(client: engine)
+        }
         try await runtime.prepare(network: network, selector: configuration.selector)
+        if let warm = runtime.warmPool {
+            pool = Task { try? await warm.run() }
+            try await waitUntil("the warm pool is full") { warm.readyCount == warmPool }
+        } else {
+            pool = nil
+        }
         var quiet = Logger(label: "test")
         quiet.logLevel = .warning
         let logger = logger ?? quiet
@@ -62,6 +76,8 @@ struct SchedulerHarness {
 
     func finish() async {
         events.cancel()
+        pool?.cancel()
+        await pool?.value
         await TestEngine.removeApplication(applicationName)
     }
 }

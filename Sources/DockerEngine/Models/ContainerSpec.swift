@@ -12,6 +12,8 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
     public var workingDirectory: String?
     public var user: String?
     public var tty: Bool
+    /// Stdin stays open for an attach stream (opened before the start) to write to.
+    public var openStdin = false
     /// Container ports to expose, like `3000/tcp`.
     public var exposedPorts: [String]
     public var host: HostSettings
@@ -113,6 +115,7 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
         case image = "Image", hostname = "Hostname", labels = "Labels", environment = "Env", command = "Cmd"
         case entrypoint = "Entrypoint", workingDirectory = "WorkingDir", user = "User", tty = "Tty"
         case exposedPorts = "ExposedPorts", host = "HostConfig", networking = "NetworkingConfig"
+        case openStdin = "OpenStdin", attachStdin = "AttachStdin"
     }
 
     private struct Empty: Encodable {}
@@ -136,6 +139,10 @@ public struct ContainerSpec: Sendable, Equatable, Encodable {
         try container.encodeIfPresent(workingDirectory, forKey: .workingDirectory)
         try container.encodeIfPresent(user, forKey: .user)
         try container.encode(tty, forKey: .tty)
+        if openStdin {
+            try container.encode(true, forKey: .openStdin)
+            try container.encode(true, forKey: .attachStdin)
+        }
         try container.encode(Dictionary(uniqueKeysWithValues: exposedPorts.map { ($0, Empty()) }), forKey: .exposedPorts)
         try container.encode(host, forKey: .host)
         if let network {

@@ -8,10 +8,15 @@ import RadixConfig
 /// after recording the attempt as a labelled volume.
 public struct DockerJobRuntime: EngineBackedRuntime {
     public let client: DockerEngineClient
+    /// Containers started ahead, that a fitting submission takes instead of creating one; nil for none.
+    public let warmPool: WarmPool?
     /// How many inspections run at once when reading every job.
     let observationConcurrency = 16
 
-    public init(client: DockerEngineClient) { self.client = client }
+    public init(client: DockerEngineClient, warmPool: WarmPool? = nil) {
+        self.client = client
+        self.warmPool = warmPool
+    }
 
     public func prepare(network: String?, selector: JobSelector) async throws {
         guard let network, network != "bridge", network != "host", network != "none" else { return }
@@ -25,6 +30,7 @@ public struct DockerJobRuntime: EngineBackedRuntime {
     }
 
     public func create(_ launch: JobLaunch) async throws {
+        if try await claimWarm(launch) { return }
         let spec = containerSpec(for: launch)
         if launch.readOnlyRootFilesystem, launch.payload != nil {
             // Nothing can be written into a read-only root, not even before the start: the payload's
@@ -96,7 +102,11 @@ public struct DockerJobRuntime: EngineBackedRuntime {
     }
 
     public func start(name: String) async throws {
-        try await client.startContainer(name)
+        if try await startWarm(name) { return }
+        // A running container is a job claimed from a warm pool before a restart, waiting for its go.
+        if try await !client.startContainer(name) {
+            try await startWarmBySignal(name)
+        }
     }
 
     public func observe(name: String, selector: JobSelector) async throws -> JobObservation? {
@@ -106,8 +116,12 @@ public struct DockerJobRuntime: EngineBackedRuntime {
         } catch DockerEngineError.notFound {
             return nil
         }
+        if details.state.status == .removing { return nil }  // a job being deleted is gone already
+        if WarmClaim.claimedName(current: details.name, labels: details.config.labels) != nil {
+            return try await warmObservation(from: details, record: warmRecord(of: name, selector: selector), stopRequested: false, selector: selector)
+        }
         // Only this scheduler's jobs: a container of the same name from elsewhere is not ours.
-        guard Self.isJob(name, details, of: selector), details.state.status != .removing else { return nil }  // a job being deleted is gone already
+        guard Self.isJob(name, details, of: selector) else { return nil }
         // Stop requests are read in `observeAll` only: after that, the scheduler that made them remembers
         // them, and sparing a volume list per event keeps status updates fast.
         return try await observation(from: details, stopRequested: false)
@@ -125,6 +139,10 @@ public struct DockerJobRuntime: EngineBackedRuntime {
         for summary in try await summaries {
             // A job's container is named as its label says: a label naming another container (planted
             // to make this scheduler list, stop or delete that one) does not make a job.
+            if let name = summary.names.first, WarmClaim.claimedName(current: name, labels: summary.labels) != nil {
+                toInspect.append(name)  // a pooled container a job claimed: its labels are in its record
+                continue
+            }
             guard let name = summary.labels[JobLabels.jobName], summary.names.contains(name) else { continue }
             if let facts = summary.labels[JobLabels.batchName].flatMap({ records.finalFacts[$0]?[name] }),
                Self.stillHold(facts, listed: summary) {
@@ -134,7 +152,7 @@ public struct DockerJobRuntime: EngineBackedRuntime {
             }
         }
         // Removed between the list and the inspection: gone.
-        results += try await inspectEach(toInspect, stopped: records.stopped, selector: selector).compactMap(\.self)
+        results += try await inspectEach(toInspect, stopped: records.stopped, warmRecords: records.warmClaims, selector: selector).compactMap(\.self)
         for index in results.indices {
             results[index].attempts = (records.attempts[results[index].name] ?? []).sorted { $0.index < $1.index }
         }
@@ -143,7 +161,8 @@ public struct DockerJobRuntime: EngineBackedRuntime {
 
     /// Inspects each job, `observationConcurrency` at a time, in the order given; nil for one that is
     /// gone (or being removed).
-    func inspectEach(_ names: [String], stopped: Set<String>, selector: JobSelector) async throws -> [JobObservation?] {
+    func inspectEach(_ names: [String], stopped: Set<String>, warmRecords: [String: [String: String]] = [:],
+                     selector: JobSelector) async throws -> [JobObservation?] {
         try await withThrowingTaskGroup(of: (Int, JobObservation?).self) { group in
             var results = [JobObservation?](repeating: nil, count: names.count)
             var pending = names.enumerated().makeIterator()
@@ -152,7 +171,13 @@ public struct DockerJobRuntime: EngineBackedRuntime {
                 group.addTask {
                     do {
                         let details = try await client.inspectContainer(name)
-                        if details.state.status == .removing || !Self.isJob(name, details, of: selector) { return (index, nil) }
+                        if details.state.status == .removing { return (index, nil) }
+                        if WarmClaim.claimedName(current: details.name, labels: details.config.labels) != nil {
+                            var record = warmRecords[name]
+                            if record == nil { record = try await warmRecord(of: name, selector: selector) }
+                            return (index, try await warmObservation(from: details, record: record, stopRequested: stopped.contains(name), selector: selector))
+                        }
+                        if !Self.isJob(name, details, of: selector) { return (index, nil) }
                         return (index, try await observation(from: details, stopRequested: stopped.contains(name)))
                     } catch DockerEngineError.notFound {
                         return (index, nil)
@@ -182,6 +207,8 @@ public struct DockerJobRuntime: EngineBackedRuntime {
         var stopped: Set<String> = []
         var attempts: [String: [JobAttempt]] = [:]
         var finalFacts: [String: [String: FinalJobFacts]] = [:]
+        /// The labels of claims of pooled containers, by job.
+        var warmClaims: [String: [String: String]] = [:]
     }
 
     static func records(in volumes: [VolumeSummary]) -> Records {
@@ -190,6 +217,7 @@ public struct DockerJobRuntime: EngineBackedRuntime {
             guard let job = volume.labels[JobLabels.jobName] else { continue }
             if volume.labels[JobLabels.stopRequest] == "true" { records.stopped.insert(job) }
             if let attempt = JobLabels.attempt(from: volume.labels) { records.attempts[job, default: []].append(attempt) }
+            if volume.labels[WarmClaim.containerLabel] != nil { records.warmClaims[job] = volume.labels }
         }
         return records
     }
@@ -214,7 +242,7 @@ public struct DockerJobRuntime: EngineBackedRuntime {
         }
     }
 
-    private func observation(from details: ContainerDetails, stopRequested: Bool) async throws -> JobObservation {
+    func observation(from details: ContainerDetails, stopRequested: Bool) async throws -> JobObservation {
         let labels = details.config.labels
         let runState = Self.runState(of: details.state.status)
         var submissionComplete = true
@@ -286,6 +314,7 @@ public struct DockerJobRuntime: EngineBackedRuntime {
     }
 
     public func remove(name: String, selector: JobSelector) async throws {
+        await warmPool?.forget(name)
         do {
             try await client.removeContainer(name, force: true)
         } catch DockerEngineError.notFound {
@@ -314,12 +343,14 @@ public struct DockerJobRuntime: EngineBackedRuntime {
         case .reconnected: return .reconnected
         case .disconnected(let error): return .disconnected(error.description)
         case .event(let event):
-            guard let name = event.attributes[JobLabels.jobName] else { return nil }
+            // A pooled container is a job once claimed (renamed to it); a waiting one is none.
+            guard let name = event.attributes[JobLabels.jobName]
+                    ?? event.attributes["name"].flatMap({ WarmClaim.claimedName(current: $0, labels: event.attributes) }) else { return nil }
             switch event.action {
             case "destroy": return .jobRemoved(name: name)
             case "start": return .jobStarted(name: name, at: event.time)
             case "die" where event.exitCode != nil: return .jobExited(name: name, exitCode: event.exitCode ?? 0, at: event.time)
-            case "create", "die", "stop", "kill", "oom", "restart", "pause", "unpause", "update": return .jobChanged(name: name)
+            case "create", "die", "stop", "kill", "oom", "restart", "pause", "unpause", "update", "rename": return .jobChanged(name: name)
             default: return nil  // exec, attach, archive and other events change nothing we report
             }
         }
