@@ -27,6 +27,9 @@ extern char **environ;
 
 static volatile sig_atomic_t go_signalled = 0;
 static void on_go(int signal) { (void)signal; go_signalled = 1; }
+// As PID 1 a process ignores SIGTERM unless it handles it: a job stopped before its go ends at once,
+// as a stopped shell would (128 + 15), rather than after the stop's grace period.
+static void on_stop(int signal) { (void)signal; _exit(143); }
 
 static void fail(const char *what) {
     fprintf(stderr, "radix warm start: %s: %s\n", what, strerror(errno));
@@ -142,6 +145,7 @@ static void run(char **argv, long argc, char **env, long envc) {
     if (null < 0 || dup2(null, 0) < 0) fail("/dev/null");
     if (null != 0) close(null);
     signal(SIGUSR1, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
     execvp(argv[0], argv);
     fprintf(stderr, "radix warm start: exec %s: %s\n", argv[0], strerror(errno));
     exit(errno == ENOENT ? 127 : 126);
@@ -165,6 +169,7 @@ int main(void) {
     struct sigaction action = {0};
     action.sa_handler = on_go;
     sigaction(SIGUSR1, &action, NULL);  // no SA_RESTART: a read waiting for the go returns
+    signal(SIGTERM, on_stop);
 
     long argc, envc;
     char **argv, **env;

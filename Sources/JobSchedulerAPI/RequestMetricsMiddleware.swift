@@ -1,6 +1,7 @@
 import Dispatch
 import Hummingbird
 import Metrics
+import Synchronization
 
 /// Counts every answer of one scheduler's API by route, method and status, and times it (to its last
 /// byte when it is streamed, a followed log; else until it is ready to be written):
@@ -47,11 +48,41 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private static func record(job: String, route: String, method: String, status: Int, since start: UInt64) {
-        Counter(label: "job_scheduler_api_requests_total",
-                dimensions: [("job", job), ("route", route), ("method", method), ("status", String(status))]).increment()
         let elapsed = DispatchTime.now().uptimeNanoseconds - start
-        Metrics.Timer(label: "job_scheduler_api_request_duration_seconds",
-                      dimensions: [("job", job), ("route", route), ("method", method)],
-                      preferredDisplayUnit: .seconds).recordNanoseconds(Int64(elapsed))
+        let handles = RequestMetricHandles.shared.handles(job: job, route: route, method: method, status: status)
+        handles.count.increment()
+        handles.duration.recordNanoseconds(Int64(elapsed))
+    }
+}
+
+/// The metric objects of each (job, route, method, status), made once: making them per request (a
+/// factory lookup, two objects and their dimension arrays) was a good part of a cached read's cost.
+/// Bounded: routes are the contract's (or `unknown`), statuses the few the API answers.
+final class RequestMetricHandles: Sendable {
+    static let shared = RequestMetricHandles()
+
+    struct Key: Hashable {
+        var job: String
+        var route: String
+        var method: String
+        var status: Int
+    }
+    struct Handles: @unchecked Sendable {
+        // @unchecked: swift-metrics' handles are thread-safe, as their backends must be.
+        var count: Counter
+        var duration: Metrics.Timer
+    }
+    private let made = Mutex<[Key: Handles]>([:])
+
+    func handles(job: String, route: String, method: String, status: Int) -> Handles {
+        let key = Key(job: job, route: route, method: method, status: status)
+        if let known = made.withLock({ $0[key] }) { return known }
+        let handles = Handles(
+            count: Counter(label: "job_scheduler_api_requests_total",
+                           dimensions: [("job", job), ("route", route), ("method", method), ("status", String(status))]),
+            duration: Metrics.Timer(label: "job_scheduler_api_request_duration_seconds",
+                                    dimensions: [("job", job), ("route", route), ("method", method)], preferredDisplayUnit: .seconds))
+        made.withLock { $0[key] = handles }
+        return handles
     }
 }

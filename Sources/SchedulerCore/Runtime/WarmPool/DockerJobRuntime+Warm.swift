@@ -26,6 +26,7 @@ extension DockerJobRuntime {
             if case DockerEngineError.conflict = error { throw error }  // the name is taken: so it is for a cold start too
             return false
         }
+        pool.noteRecord(launch.name, labels: labels)
         pool.claimed(launch.name, member: member)
         return true
     }
@@ -69,8 +70,11 @@ extension DockerJobRuntime {
 
     /// The record of `name`'s claim, if it has one.
     func warmRecord(of name: String, selector: JobSelector) async throws -> [String: String]? {
+        if let known = warmPool?.record(of: name) { return known }
         let volumes = try await client.listVolumes(labels: JobLabels.filters(for: selector) + ["\(JobLabels.jobName)=\(name)", WarmClaim.containerLabel])
-        return volumes.first { $0.name == WarmClaim.recordName(for: name) }?.labels
+        let labels = volumes.first { $0.name == WarmClaim.recordName(for: name) }?.labels
+        if let labels { warmPool?.noteRecord(name, labels: labels) }
+        return labels
     }
 
     /// A claimed container as its job: the record's labels, the engine's facts, and the waiter's marks

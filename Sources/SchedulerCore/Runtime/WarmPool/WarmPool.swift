@@ -40,6 +40,8 @@ public final class WarmPool: Service, Sendable {
         var claimed: [String: Member] = [:]
         /// When this process gave each job its go.
         var started: [String: Date] = [:]
+        /// The labels of the claims' records, as made or first read (a record never changes).
+        var records: [String: [String: String]] = [:]
         var stopping = false
     }
 
@@ -100,6 +102,14 @@ public final class WarmPool: Service, Sendable {
         state.withLock { $0.claimed.removeValue(forKey: job) }
     }
 
+    func noteRecord(_ job: String, labels: [String: String]) {
+        state.withLock { $0.records[job] = labels }
+    }
+
+    func record(of job: String) -> [String: String]? {
+        state.withLock { $0.records[job] }
+    }
+
     func noteStarted(_ job: String, at time: Date) {
         state.withLock { $0.started[job] = time }
     }
@@ -112,6 +122,7 @@ public final class WarmPool: Service, Sendable {
     func forget(_ job: String) async {
         let member = state.withLock { state in
             state.started[job] = nil
+            state.records[job] = nil
             return state.claimed.removeValue(forKey: job)
         }
         await member?.stdin.close()
