@@ -67,6 +67,24 @@ struct WarmPoolEngineTests {
         _ = try? await runDocker(["network", "rm", network])
     }
 
+    @Test func aPayloadOfAMegabyteArrivesWhole() async throws {
+        let harness = try await SchedulerHarness(script: "md5sum < /args/payload; wc -c < /args/payload", warmPool: 1)
+        do {
+            let payload = String((0..<1_000_000).map { index in Character(Unicode.Scalar(UInt8(97 + index % 26))) })
+            let job = try await harness.scheduler.submit(JobRequest(payload: payload))
+            let done = try await harness.waitFor(job.name, [.succeeded, .failed])
+            #expect(done.state == .succeeded)
+            #expect(try await TestEngine.client.inspectContainer(job.name).config.labels[WarmClaim.memberLabel] != nil)
+            let expected = try await ChildProcess.run(["md5sum"], input: Data(payload.utf8)).stdout.prefix(32)
+            let output = try await runDocker(["logs", job.name])
+            #expect(output == "\(expected)  -\n1000000\n", "\(output)")
+        } catch {
+            await harness.finish()
+            throw error
+        }
+        await harness.finish()
+    }
+
     @Test func aRequestThatDiffersFromThePoolStartsCold() async throws {
         let harness = try await SchedulerHarness(script: "exit 0", warmPool: 1)
         do {
