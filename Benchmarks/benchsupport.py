@@ -1,6 +1,7 @@
 """What the Python measurements (schedules.py, events.py) share: the engine's CLI, a free port, and the
 removal of a throwaway application's containers and volumes."""
 import socket
+import statistics
 import subprocess
 
 
@@ -22,3 +23,9 @@ def clean(application):
     volumes = docker("volume", "ls", "-q", "--filter", f"label=radix-app={application}").split()
     if volumes:
         docker("volume", "rm", "-f", *volumes)
+
+
+def spread(values):
+    """Median, p99 (the nearest rank; the maximum below 100 values) and maximum of `values`."""
+    values = sorted(values)
+    return statistics.median(values), values[min(len(values) - 1, int(len(values) * 0.99))], values[-1]

@@ -14,7 +14,7 @@ Prints a markdown table; removes every container and volume it made.
 """
 import argparse, datetime, json, os, signal, socket, statistics, subprocess, sys, tempfile, threading, time, urllib.request, uuid
 
-from benchsupport import clean, docker, free_port
+from benchsupport import clean, docker, free_port, spread
 
 
 class Stream:
@@ -70,9 +70,8 @@ def get(base, path):
 
 
 def milliseconds(values):
-    values = sorted(values)
-    p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
-    return f"{statistics.median(values) * 1000:.1f} / {p99 * 1000:.1f} / {values[-1] * 1000:.1f} ms"
+    median, p99, largest = spread(values)
+    return f"{median * 1000:.1f} / {p99 * 1000:.1f} / {largest * 1000:.1f} ms"
 
 
 def main():

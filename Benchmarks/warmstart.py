@@ -13,7 +13,7 @@ machine's load; removes every container and volume it made.
 """
 import argparse, json, os, signal, statistics, subprocess, sys, tempfile, time, urllib.request, uuid
 
-from benchsupport import clean, docker, free_port
+from benchsupport import clean, docker, free_port, spread
 
 CLOCK_C = r"""
 #include <stdio.h>
@@ -125,9 +125,8 @@ def docker_run():
 
 
 def summary(values):
-    values = sorted(values)
-    p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
-    return f"{statistics.median(values) * 1000:.1f} | {p99 * 1000:.1f} | {values[-1] * 1000:.1f}"
+    median, p99, largest = spread(values)
+    return f"{median * 1000:.1f} | {p99 * 1000:.1f} | {largest * 1000:.1f}"
 
 
 def main():
