@@ -96,6 +96,21 @@ extension DockerEngineClient {
         return stat
     }
 
+    /// Changes a running container's CPU and memory bounds; nil leaves one as it is (the engine cannot
+    /// take a bound away this way). A memory limit gets swap of the same size, as at creation.
+    public func updateResources(_ id: String, nanoCPUs: Int64?, cpuShares: Int64?, memoryBytes: Int64?, memoryReservationBytes: Int64?) async throws {
+        struct Body: Encodable {
+            var NanoCpus: Int64?
+            var CpuShares: Int64?
+            var Memory: Int64?
+            var MemorySwap: Int64?
+            var MemoryReservation: Int64?
+        }
+        let body = Body(NanoCpus: nanoCPUs, CpuShares: cpuShares, Memory: memoryBytes, MemorySwap: memoryBytes.map { $0 * 2 },
+                        MemoryReservation: memoryReservationBytes)
+        try await perform(request(.post, "/containers/\(percentEncoded(id))/update", headers: Self.jsonHeaders, body: try Self.encode(body)))
+    }
+
     /// Changes a container's restart policy (for example to stop the engine retrying a job).
     public func updateRestartPolicy(_ id: String, to policy: ContainerSpec.RestartPolicy) async throws {
         struct Body: Encodable { var RestartPolicy: ContainerSpec.RestartPolicy }

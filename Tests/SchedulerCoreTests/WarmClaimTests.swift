@@ -57,21 +57,34 @@ struct WarmClaimTests {
         same.environment = ["X": "1"]
         same.jobId = "id"
         same.timeLimitSeconds = 5
-        #expect(WarmClaim.fits(same, template: template))
+        #expect(WarmClaim.fit(same, template: template) == .some(nil))
         var noPayload = template
         noPayload.payload = nil
-        #expect(WarmClaim.fits(noPayload, template: template))
+        #expect(WarmClaim.fit(noPayload, template: template) == .some(nil))
         let changes: [(inout JobLaunch) -> Void] = [
-            { $0.image = "img:2" }, { $0.memoryBytes = 1 << 26 }, { $0.nanoCPUs = 1 }, { $0.cpuShares = 2 },
-            { $0.memoryReservationBytes = 1 }, { $0.user = "1000" }, { $0.network = nil }, { $0.exposedPorts = [] },
+            { $0.image = "img:2" }, { $0.user = "1000" }, { $0.network = nil }, { $0.exposedPorts = [] },
             { $0.readOnlyRootFilesystem = true }, { $0.payload = PayloadFile(directory: "/other", bytes: []) },
-            { $0.environment = ["NUL": "a\0b"] },
+            { $0.environment = ["NUL": "a\0b"] }, { $0.nodeType = "gpu" },
         ]
         for change in changes {
             var launch = template
             change(&launch)
-            #expect(!WarmClaim.fits(launch, template: template))
+            #expect(WarmClaim.fit(launch, template: template) == nil)
         }
+    }
+
+    @Test func otherCPUAndMemoryBoundsAreChangedByTheEngineUnlessOneIsTakenAway() {
+        var template = Self.launch()
+        template.memoryBytes = 64 << 20
+        var launch = template
+        launch.nanoCPUs = 500_000_000
+        launch.memoryBytes = 32 << 20
+        launch.memoryReservationBytes = 16 << 20
+        #expect(WarmClaim.fit(launch, template: template)
+                == .some(WarmClaim.ResourceChange(nanoCPUs: 500_000_000, memoryBytes: 32 << 20, memoryReservationBytes: 16 << 20)))
+        // No memory limit where the members have one: the engine cannot take it away from a running container.
+        launch.memoryBytes = nil
+        #expect(WarmClaim.fit(launch, template: template) == nil)
     }
 
     @Test func aPooledContainerIsAJobOnlyOnceRenamed() {

@@ -85,10 +85,30 @@ struct WarmPoolEngineTests {
         await harness.finish()
     }
 
+    @Test func otherBoundsAreGivenToTheClaimedContainer() async throws {
+        let harness = try await SchedulerHarness(script: "exit 0", warmPool: 1)
+        do {
+            let job = try await harness.scheduler.submit(JobRequest(requests: ["memory": "20Mi"], limits: ["memory": "40Mi", "cpu": "300m"]))
+            let done = try await harness.waitFor(job.name, [.succeeded, .failed])
+            #expect(done.state == .succeeded)
+            let inspected = try JSONSerialization.jsonObject(with: Data(try await runDocker(["inspect", job.name]).utf8)) as? [[String: Any]]
+            let host = inspected?.first?["HostConfig"] as? [String: Any] ?? [:]
+            #expect(host["Memory"] as? Int == 40 * 1_048_576)
+            #expect(host["MemorySwap"] as? Int == 80 * 1_048_576)
+            #expect(host["MemoryReservation"] as? Int == 20 * 1_048_576)
+            #expect(host["NanoCpus"] as? Int == 300_000_000)
+            #expect((inspected?.first?["Config"] as? [String: Any]).flatMap { ($0["Labels"] as? [String: String])?[WarmClaim.memberLabel] } != nil)
+        } catch {
+            await harness.finish()
+            throw error
+        }
+        await harness.finish()
+    }
+
     @Test func aRequestThatDiffersFromThePoolStartsCold() async throws {
         let harness = try await SchedulerHarness(script: "exit 0", warmPool: 1)
         do {
-            let job = try await harness.scheduler.submit(JobRequest(limits: ["memory": "40Mi"]))
+            let job = try await harness.scheduler.submit(JobRequest(runAsUser: 1000))
             let done = try await harness.waitFor(job.name, [.succeeded, .failed])
             #expect(done.state == .succeeded)
             let details = try await TestEngine.client.inspectContainer(job.name)

@@ -7,15 +7,20 @@ extension DockerJobRuntime {
     /// Claims a ready pooled container for `launch`; false when none fits (or the claim failed before
     /// anything of the job was sent: the spoilt member is removed), and the job takes the cold path.
     func claimWarm(_ launch: JobLaunch) async throws -> Bool {
-        guard let pool = warmPool, let (member, arguments) = pool.take(for: launch) else { return false }
+        guard let pool = warmPool, let (member, arguments, change) = pool.take(for: launch) else { return false }
         var labels = JobLabels.labels(for: launch)
         labels[WarmClaim.containerLabel] = member.id
         labels[WarmClaim.claimedAtLabel] = String(Date().timeIntervalSince1970)
         let record = WarmClaim.recordName(for: launch.name)
         do {
-            // Both before the claim goes out: a claimed container always has its record and its name.
+            // All before the claim goes out: a claimed container always has its record, its name and
+            // its job's bounds.
             async let recorded: Void = client.createVolume(name: record, labels: labels)
             async let renamed: Void = client.renameContainer(member.id, to: launch.name)
+            if let change {
+                try await client.updateResources(member.id, nanoCPUs: change.nanoCPUs, cpuShares: change.cpuShares,
+                                                 memoryBytes: change.memoryBytes, memoryReservationBytes: change.memoryReservationBytes)
+            }
             try await recorded
             try await renamed
             try await member.stdin.write(WarmClaim.message(arguments: arguments, environment: launch.processEnvironment, payload: launch.payload))

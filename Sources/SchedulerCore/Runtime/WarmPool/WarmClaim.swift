@@ -57,12 +57,34 @@ enum WarmClaim {
         return bytes + (payload?.bytes ?? [])
     }
 
-    /// Whether a launch can take a pooled container made from `template`: everything fixed when a
-    /// container is made must be the same. What differs takes the cold path.
+    /// CPU and memory bounds a claimed container is given before its claim (nil: as made).
+    struct ResourceChange: Equatable {
+        var nanoCPUs: Int64?
+        var cpuShares: Int64?
+        var memoryBytes: Int64?
+        var memoryReservationBytes: Int64?
+    }
+
+    /// How a launch can take a pooled container made from `template`: nil when it cannot (something
+    /// fixed when a container is made differs: it takes the cold path); else the bounds the engine
+    /// must change first, if any. A bound the launch drops cannot be taken away from a running container.
+    static func fit(_ launch: JobLaunch, template: JobLaunch) -> ResourceChange?? {
+        guard fits(launch, template: template) else { return nil }
+        func changed(_ wanted: Int64?, _ made: Int64?) -> (ok: Bool, value: Int64?) {
+            if wanted == made { return (true, nil) }
+            return (wanted != nil, wanted)
+        }
+        let bounds = [changed(launch.nanoCPUs, template.nanoCPUs), changed(launch.cpuShares, template.cpuShares),
+                      changed(launch.memoryBytes, template.memoryBytes), changed(launch.memoryReservationBytes, template.memoryReservationBytes)]
+        guard bounds.allSatisfy(\.ok) else { return nil }
+        let change = ResourceChange(nanoCPUs: bounds[0].value, cpuShares: bounds[1].value, memoryBytes: bounds[2].value,
+                                    memoryReservationBytes: bounds[3].value)
+        return .some(change == ResourceChange() ? nil : change)
+    }
+
+    /// Whether everything but the CPU and memory bounds is as the members were made.
     static func fits(_ launch: JobLaunch, template: JobLaunch) -> Bool {
-        launch.image == template.image && launch.user == template.user && launch.nanoCPUs == template.nanoCPUs
-            && launch.cpuShares == template.cpuShares && launch.memoryBytes == template.memoryBytes
-            && launch.memoryReservationBytes == template.memoryReservationBytes && launch.network == template.network
+        launch.image == template.image && launch.user == template.user && launch.network == template.network
             && launch.exposedPorts == template.exposedPorts && !launch.readOnlyRootFilesystem
             && launch.nodeType == nil && launch.architecture == nil && launch.gpus == nil
             && (launch.payload == nil || launch.payload?.directory == template.payload?.directory)

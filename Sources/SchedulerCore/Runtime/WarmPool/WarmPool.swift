@@ -77,10 +77,10 @@ public final class WarmPool: Service, Sendable {
         }
     }
 
-    /// A ready member for `launch`, with the command it is to run; nil when none is ready or the
-    /// launch differs from what the members were made for.
-    func take(for launch: JobLaunch) -> (Member, arguments: [String])? {
-        guard WarmClaim.fits(launch, template: template) else { return nil }
+    /// A ready member for `launch`, with the command it is to run and the bounds to change first; nil
+    /// when none is ready or the launch differs from what the members were made for.
+    func take(for launch: JobLaunch) -> (Member, arguments: [String], change: WarmClaim.ResourceChange?)? {
+        guard let change = WarmClaim.fit(launch, template: template) else { return nil }
         let taken: (Member, ImageDetails, Int)? = state.withLock { state in
             guard !state.stopping, let image = state.image, !state.ready.isEmpty else { return nil }
             return (state.ready.removeFirst(), image, state.ready.count)
@@ -89,7 +89,7 @@ public final class WarmPool: Service, Sendable {
         readyGauge.record(left)
         claims.increment()
         wake.yield()
-        return (member, WarmClaim.arguments(for: launch, image: image))
+        return (member, WarmClaim.arguments(for: launch, image: image), change)
     }
 
     /// The claim of `job` went out on `member`'s stream: its go follows on the same stream.
