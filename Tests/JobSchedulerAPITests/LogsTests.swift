@@ -122,7 +122,9 @@ struct LogsTests {
     }
 
     @Test func followStreamsOutputWhileTheJobRuns() async throws {
-        let fixture = APIFixture(script: "echo started; sleep 4; echo finished")
+        // On a swarm a worker's lines reach the manager's log stream later, more so on a loaded machine:
+        // the job runs long enough there for its first line to be seen while it runs.
+        let fixture = APIFixture(script: "echo started; sleep \(TestEngine.onSwarm ? 15 : 4); echo finished")
         try await fixture.run(.live) { client in
             let port = try #require(client.port)
             let name = try await client.submit()

@@ -38,9 +38,10 @@ extension SwarmJobRuntime {
                         if let tasks = try? await client.listTasks(labels: JobLabels.filters(for: selector)) {
                             for event in watch.changes(in: tasks) { continuation.yield(event) }
                         }
-                        // A node that went down leaves its tasks `running` for good: its jobs are read again.
+                        // A node that went down leaves its tasks `running` for good: its jobs are read again
+                        // (once it has been down for the grace: see `nodeLossGrace`).
                         if watch.anyLive, let nodes = try? await client.listNodes() {
-                            for event in watch.changes(inNodesDown: Set(nodes.filter { $0.state == "down" }.map(\.id))) { continuation.yield(event) }
+                            for event in watch.changes(inNodesDown: Set(Self.lost(nodes).map(\.id))) { continuation.yield(event) }
                         }
                         let closely = watch.anyLive || lastServiceChange.within(.seconds(10))
                         try? await Task.sleep(for: closely ? interval : .seconds(2))

@@ -217,7 +217,16 @@ public struct SwarmJobRuntime: EngineBackedRuntime {
     /// The nodes that are down, by ID: the swarm leaves a task on such a node `running` (for a day,
     /// before it calls it orphaned), so the job's run is taken as lost from the node's state.
     func lostNodes() async throws -> [String: SwarmNode] {
-        Dictionary(try await client.listNodes().filter { $0.state == "down" }.map { ($0.id, $0) }) { first, _ in first }
+        Dictionary(Self.lost(try await client.listNodes()).map { ($0.id, $0) }) { first, _ in first }
+    }
+
+    /// How long a node must have been down before its jobs are taken as lost: a manager that just
+    /// restarted shows its workers down until their next heartbeats (seconds), and their jobs run on.
+    static let nodeLossGrace: TimeInterval = 15
+
+    /// The nodes down for longer than `nodeLossGrace`, by the time the manager marked them so.
+    static func lost(_ nodes: [SwarmNode], now: Date = Date()) -> [SwarmNode] {
+        nodes.filter { $0.state == "down" && ($0.updatedAt ?? .distantPast) <= now.addingTimeInterval(-nodeLossGrace) }
     }
 
     /// A job as its service, its current task and (for a run a stop ended) its end label describe it.
