@@ -12,7 +12,9 @@ import Testing
 @Suite("event stream over HTTP")
 struct EventStreamTests {
     @Test func theStateThenEveryChangeOfJobsAndBatchesInOrder() async throws {
-        try await APIFixture(script: "sleep 1").run(.live) { client in
+        // On a swarm, whose tasks are read every 100 ms (more slowly on a loaded machine), a job of one second
+        // could end between two readings and never be seen running: it runs longer there.
+        try await APIFixture(script: TestEngine.onSwarm ? "sleep 5" : "sleep 1").run(.live) { client in
             let port = try #require(client.port)
             let stream = try await EventStreamClient(port: port)
             #expect(stream.contentType?.hasPrefix("text/event-stream") == true)
@@ -190,8 +192,12 @@ final class EventStreamClient {
         body = response.body.makeAsyncIterator()
     }
 
-    func next() async throws -> ServerSentEvent {
+    /// The next event; fails after `timeout` without one (keep-alives come every 15 s, so a wait for an
+    /// event that never comes ends).
+    func next(timeout: Duration = .seconds(120)) async throws -> ServerSentEvent {
+        let deadline = ContinuousClock.now + timeout
         while ready.isEmpty {
+            guard ContinuousClock.now < deadline else { throw NoEventInTime(timeout: timeout, delivered: delivered.map(\.event)) }
             guard var buffer = try await body.next() else { throw StreamEnded() }
             text += buffer.readString(length: buffer.readableBytes) ?? ""
             ready = ServerSentEvent.take(from: &text)
@@ -216,6 +222,10 @@ final class EventStreamClient {
     }
 
     struct StreamEnded: Error {}
+    struct NoEventInTime: Error {
+        let timeout: Duration
+        let delivered: [String]
+    }
 }
 
 /// A client that asks for a stream and then reads nothing until told to, over a socket with a small
