@@ -106,14 +106,18 @@ extension DockerEngineClient {
             var MemorySwap: Int64?
             var MemoryReservation: Int64?
         }
-        let body = Body(NanoCpus: nanoCPUs, CpuShares: cpuShares, Memory: memoryBytes, MemorySwap: memoryBytes.map { $0 * 2 },
-                        MemoryReservation: memoryReservationBytes)
-        try await perform(request(.post, "/containers/\(percentEncoded(id))/update", headers: Self.jsonHeaders, body: try Self.encode(body)))
+        try await update(id, Body(NanoCpus: nanoCPUs, CpuShares: cpuShares, Memory: memoryBytes, MemorySwap: memoryBytes.map { $0 * 2 },
+                                  MemoryReservation: memoryReservationBytes))
     }
 
     /// Changes a container's restart policy (for example to stop the engine retrying a job).
     public func updateRestartPolicy(_ id: String, to policy: ContainerSpec.RestartPolicy) async throws {
         struct Body: Encodable { var RestartPolicy: ContainerSpec.RestartPolicy }
-        try await perform(request(.post, "/containers/\(percentEncoded(id))/update", headers: Self.jsonHeaders, body: try Self.encode(Body(RestartPolicy: policy))))
+        try await update(id, Body(RestartPolicy: policy))
+    }
+
+    /// `POST /containers/{id}/update` with what is to change.
+    private func update(_ id: String, _ body: some Encodable) async throws {
+        try await perform(request(.post, "/containers/\(percentEncoded(id))/update", headers: Self.jsonHeaders, body: try Self.encode(body)))
     }
 }

@@ -67,8 +67,7 @@ final class RequestMetricHandles: Sendable {
         var method: String
         var status: Int
     }
-    struct Handles: @unchecked Sendable {
-        // @unchecked: swift-metrics' handles are thread-safe, as their backends must be.
+    struct Handles: Sendable {
         var count: Counter
         var duration: Metrics.Timer
     }

@@ -84,10 +84,11 @@ struct SchedulerHarness {
 
 /// Runs `body` with a harness and always cleans up after it.
 func withScheduler(script: String, payloadPath: String? = "/args", timeLimitSeconds: Int = 120, backoffLimit: Int = 0,
-                   historyLimit: Int = 10, stopGracePeriod: Duration = .seconds(2),
+                   historyLimit: Int = 10, stopGracePeriod: Duration = .seconds(2), warmPool: Int = 0,
                    _ body: (SchedulerHarness) async throws -> Void) async throws {
     let harness = try await SchedulerHarness(script: script, payloadPath: payloadPath, timeLimitSeconds: timeLimitSeconds,
-                                             backoffLimit: backoffLimit, historyLimit: historyLimit, stopGracePeriod: stopGracePeriod)
+                                             backoffLimit: backoffLimit, historyLimit: historyLimit, stopGracePeriod: stopGracePeriod,
+                                             warmPool: warmPool)
     do {
         try await body(harness)
     } catch {

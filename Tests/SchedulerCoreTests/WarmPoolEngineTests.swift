@@ -68,8 +68,7 @@ struct WarmPoolEngineTests {
     }
 
     @Test func aPayloadOfAMegabyteArrivesWhole() async throws {
-        let harness = try await SchedulerHarness(script: "md5sum < /args/payload; wc -c < /args/payload", warmPool: 1)
-        do {
+        try await withScheduler(script: "md5sum < /args/payload; wc -c < /args/payload", warmPool: 1) { harness in
             let payload = String((0..<1_000_000).map { index in Character(Unicode.Scalar(UInt8(97 + index % 26))) })
             let job = try await harness.scheduler.submit(JobRequest(payload: payload))
             let done = try await harness.waitFor(job.name, [.succeeded, .failed])
@@ -78,16 +77,11 @@ struct WarmPoolEngineTests {
             let expected = try await ChildProcess.run(["md5sum"], input: Data(payload.utf8)).stdout.prefix(32)
             let output = try await runDocker(["logs", job.name])
             #expect(output == "\(expected)  -\n1000000\n", "\(output)")
-        } catch {
-            await harness.finish()
-            throw error
         }
-        await harness.finish()
     }
 
     @Test func otherBoundsAreGivenToTheClaimedContainer() async throws {
-        let harness = try await SchedulerHarness(script: "exit 0", warmPool: 1)
-        do {
+        try await withScheduler(script: "exit 0", warmPool: 1) { harness in
             let job = try await harness.scheduler.submit(JobRequest(requests: ["memory": "20Mi"], limits: ["memory": "40Mi", "cpu": "300m"]))
             let done = try await harness.waitFor(job.name, [.succeeded, .failed])
             #expect(done.state == .succeeded)
@@ -98,16 +92,11 @@ struct WarmPoolEngineTests {
             #expect(host["MemoryReservation"] as? Int == 20 * 1_048_576)
             #expect(host["NanoCpus"] as? Int == 300_000_000)
             #expect((inspected?.first?["Config"] as? [String: Any]).flatMap { ($0["Labels"] as? [String: String])?[WarmClaim.memberLabel] } != nil)
-        } catch {
-            await harness.finish()
-            throw error
         }
-        await harness.finish()
     }
 
     @Test func aRequestThatDiffersFromThePoolStartsCold() async throws {
-        let harness = try await SchedulerHarness(script: "exit 0", warmPool: 1)
-        do {
+        try await withScheduler(script: "exit 0", warmPool: 1) { harness in
             let job = try await harness.scheduler.submit(JobRequest(runAsUser: 1000))
             let done = try await harness.waitFor(job.name, [.succeeded, .failed])
             #expect(done.state == .succeeded)
@@ -115,29 +104,20 @@ struct WarmPoolEngineTests {
             #expect(details.config.labels[WarmClaim.memberLabel] == nil)
             #expect(details.config.labels["radix-job-name"] == job.name)
             #expect(try await Self.waitingMembers(harness).count == 1)  // untouched
-        } catch {
-            await harness.finish()
-            throw error
         }
-        await harness.finish()
     }
 
     @Test func aFailedRunInAWarmContainerIsRetriedThere() async throws {
         // The first run fails, the retry (the same container started again) succeeds: the waiter runs the
         // job again at once, with the payload still in place.
         let script = #"cat /args/payload | grep -q again || exit 9; n=$(cat /tmp/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > /tmp/n; [ $n -eq 1 ] && exit 3; exit 0"#
-        let harness = try await SchedulerHarness(script: script, backoffLimit: 1, warmPool: 1)
-        do {
+        try await withScheduler(script: script, backoffLimit: 1, warmPool: 1) { harness in
             let job = try await harness.scheduler.submit(JobRequest(payload: "once and again"))
             let done = try await harness.waitFor(job.name, [.succeeded, .failed])
             #expect(done.state == .succeeded)
             #expect(done.failed == 1)
             #expect(done.podStatuses.map(\.exitCode) == [3, 0])
-        } catch {
-            await harness.finish()
-            throw error
         }
-        await harness.finish()
     }
 
     @Test func aClaimMadeBeforeTheSchedulersDeathRunsOnceAfterItsRestart() async throws {

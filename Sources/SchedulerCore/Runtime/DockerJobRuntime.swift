@@ -118,7 +118,7 @@ public struct DockerJobRuntime: EngineBackedRuntime {
         }
         if details.state.status == .removing { return nil }  // a job being deleted is gone already
         if WarmClaim.claimedName(current: details.name, labels: details.config.labels) != nil {
-            return try await warmObservation(from: details, record: warmRecord(of: name, selector: selector), stopRequested: false, selector: selector)
+            return try await warmObservation(from: details, stopRequested: false, selector: selector)
         }
         // Only this scheduler's jobs: a container of the same name from elsewhere is not ours.
         guard Self.isJob(name, details, of: selector) else { return nil }
@@ -173,9 +173,8 @@ public struct DockerJobRuntime: EngineBackedRuntime {
                         let details = try await client.inspectContainer(name)
                         if details.state.status == .removing { return (index, nil) }
                         if WarmClaim.claimedName(current: details.name, labels: details.config.labels) != nil {
-                            var record = warmRecords[name]
-                            if record == nil { record = try await warmRecord(of: name, selector: selector) }
-                            return (index, try await warmObservation(from: details, record: record, stopRequested: stopped.contains(name), selector: selector))
+                            return (index, try await warmObservation(from: details, record: warmRecords[name], stopRequested: stopped.contains(name),
+                                                                      selector: selector))
                         }
                         if !Self.isJob(name, details, of: selector) { return (index, nil) }
                         return (index, try await observation(from: details, stopRequested: stopped.contains(name)))

@@ -31,8 +31,7 @@ extension DockerJobRuntime {
             if case DockerEngineError.conflict = error { throw error }  // the name is taken: so it is for a cold start too
             return false
         }
-        pool.noteRecord(launch.name, labels: labels)
-        pool.claimed(launch.name, member: member)
+        pool.claimed(launch.name, member: member, labels: labels)
         return true
     }
 
@@ -82,12 +81,15 @@ extension DockerJobRuntime {
         return labels
     }
 
-    /// A claimed container as its job: the record's labels, the engine's facts, and the waiter's marks
-    /// for whether the go was given (and when) and whether the claim arrived whole. nil when the record
-    /// does not name this container (not a job of this scheduler).
-    func warmObservation(from details: ContainerDetails, record: [String: String]?, stopRequested: Bool,
+    /// A claimed container as its job: the record's labels (`record`, when a listing of the records
+    /// has it, else read), the engine's facts, and the waiter's marks for whether the go was given (and
+    /// when) and whether the claim arrived whole. nil when no record names this container (not a job of
+    /// this scheduler).
+    func warmObservation(from details: ContainerDetails, record listed: [String: String]? = nil, stopRequested: Bool,
                          selector: JobSelector) async throws -> JobObservation? {
         let name = details.name
+        var record = listed
+        if record == nil { record = try await warmRecord(of: name, selector: selector) }
         guard let labels = record, labels[WarmClaim.containerLabel] == details.id, labels[JobLabels.jobName] == name,
               labels[JobLabels.application] == selector.applicationName, labels[JobLabels.jobComponent] == selector.jobComponent,
               details.config.labels[JobLabels.application] == selector.applicationName,

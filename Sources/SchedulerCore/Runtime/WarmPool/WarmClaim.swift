@@ -83,7 +83,7 @@ enum WarmClaim {
     }
 
     /// Whether everything but the CPU and memory bounds is as the members were made.
-    static func fits(_ launch: JobLaunch, template: JobLaunch) -> Bool {
+    private static func fits(_ launch: JobLaunch, template: JobLaunch) -> Bool {
         launch.image == template.image && launch.user == template.user && launch.network == template.network
             && launch.exposedPorts == template.exposedPorts && !launch.readOnlyRootFilesystem
             && launch.nodeType == nil && launch.architecture == nil && launch.gpus == nil

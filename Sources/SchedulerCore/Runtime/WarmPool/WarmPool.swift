@@ -92,9 +92,13 @@ public final class WarmPool: Service, Sendable {
         return (member, WarmClaim.arguments(for: launch, image: image), change)
     }
 
-    /// The claim of `job` went out on `member`'s stream: its go follows on the same stream.
-    func claimed(_ job: String, member: Member) {
-        state.withLock { $0.claimed[job] = member }
+    /// The claim of `job` went out on `member`'s stream, recorded with `labels`: its go follows on the
+    /// same stream.
+    func claimed(_ job: String, member: Member, labels: [String: String]) {
+        state.withLock {
+            $0.claimed[job] = member
+            $0.records[job] = labels
+        }
     }
 
     /// Takes the stream on which `job`'s go is to be sent, if this process claimed it.
