@@ -29,7 +29,8 @@ socket=${socket#unix://}
 socket=${socket:-/var/run/docker.sock}
 if ! docker info >/dev/null 2>&1; then
     echo "setup: starting dockerd"
-    $sudo sh -c 'nohup dockerd >/var/log/dockerd.log 2>&1 &'
+    # Appended, not replaced: a failed test run's engine log outlives the engine's next start.
+    $sudo sh -c 'nohup dockerd >>/var/log/dockerd.log 2>&1 &'
     for _ in $(seq 1 60); do
         docker info >/dev/null 2>&1 && break
         sleep 0.5

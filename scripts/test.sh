@@ -9,6 +9,9 @@ took() { times+=("$1 $((SECONDS - mark))s"); mark=$SECONDS; }
 bash scripts/setup.sh
 export PATH=/opt/swift/usr/bin:$PATH
 took setup
+# Where the engine's log stood before the run (when setup.sh started the engine, it logs there).
+engine_log=/var/log/dockerd.log
+engine_log_lines=$(wc -l < "$engine_log" 2>/dev/null || echo 0)
 
 # Containers of test applications: those a test leaves behind are reported below; any that were
 # there before this run are not this run's doing.
@@ -74,6 +77,14 @@ fi
 if [ $status -ne 0 ]; then
     echo "test: FAILED; the failures reported by the tests:" >&2
     grep -E '✘|recorded an issue|error:|Fatal error|Test run with' "$log" | grep -v 'passed after' | tail -n 60 >&2 || true
+    # What the engine itself refused during the run, most frequent first (answers to clients that had
+    # gone, broken pipes, are left out), for failures that start in the engine.
+    if [ -r "$engine_log" ]; then
+        echo "test: the engine's errors during the run:" >&2
+        tail -n "+$((engine_log_lines + 1))" "$engine_log" | grep 'level=error' | grep -v 'broken pipe' \
+            | sed -E 's/^time="[^"]*" //; s/[0-9a-f]{64}/<id>/g; s/-[0-9]{14}-[a-z0-9-]+/-<job>/g' \
+            | sort | uniq -c | sort -rn | head -n 15 >&2 || true
+    fi
 fi
 echo "test: $([ $status -eq 0 ] && echo passed || echo FAILED) in $((SECONDS - started))s (${times[*]})" >&2
 exit $status

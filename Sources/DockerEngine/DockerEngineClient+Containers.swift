@@ -11,7 +11,10 @@ extension DockerEngineClient {
     /// Starts a created or stopped container. Starting a running one is not an error: false says it ran already.
     @discardableResult
     public func startContainer(_ id: String) async throws -> Bool {
-        try await perform(request(.post, "/containers/\(percentEncoded(id))/start"), accepting: [304]).head.status != 304
+        // The engine sets containers' networks up one at a time (a lock per network, a synced write
+        // each): under a burst of starts, one waits its turn well past a minute. Giving up then would
+        // not stop the engine from doing it, only tell a caller it failed; so a start waits longer.
+        try await perform(request(.post, "/containers/\(percentEncoded(id))/start", timeout: .seconds(600)), accepting: [304]).head.status != 304
     }
 
     public func inspectContainer(_ id: String) async throws -> ContainerDetails {

@@ -10,11 +10,12 @@ public struct WaitTimedOut: Error, CustomStringConvertible {
 
 /// Polls `probe` until it returns a value, and returns that value. When `timeout` passes first, it fails
 /// the test: it records an issue at the caller saying what was awaited (and, through `lastSeen`, what
-/// was last seen) and throws, so no wait runs out and carries on.
+/// was last seen) and throws, so no wait runs out and carries on. The default bound is generous: the
+/// whole suite shares one engine, which starts containers one at a time under a burst.
 @discardableResult
 public func waitForValue<Value>(
     _ description: @autoclosure () -> String,
-    timeout: Duration = .seconds(60),
+    timeout: Duration = .seconds(120),
     pollingEvery interval: Duration = .milliseconds(20),
     lastSeen: () -> String = { "" },
     sourceLocation: SourceLocation = #_sourceLocation,
@@ -37,7 +38,7 @@ public func waitForValue<Value>(
 /// Polls `condition` until it holds; fails the test as `waitForValue` does when `timeout` passes first.
 public func waitUntil(
     _ description: @autoclosure () -> String,
-    timeout: Duration = .seconds(60),
+    timeout: Duration = .seconds(120),
     pollingEvery interval: Duration = .milliseconds(20),
     lastSeen: () -> String = { "" },
     sourceLocation: SourceLocation = #_sourceLocation,

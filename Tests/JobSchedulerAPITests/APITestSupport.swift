@@ -132,7 +132,7 @@ struct APIFixture {
     /// the containers can be dropped from the index (a race in the core, reported), so tests start
     /// once the stream is connected.
     static func waitUntilFollowingEvents(_ client: any TestClientProtocol) async throws {
-        try await waitUntil("the scheduler follows its engine's events (GET /health answers 200)", timeout: .seconds(60)) {
+        try await waitUntil("the scheduler follows its engine's events (GET /health answers 200)", timeout: .seconds(120)) {
             try await client.execute(uri: "/health", method: .get, headers: [:], body: nil).status == .ok
         }
     }

@@ -13,7 +13,7 @@ import Testing
 @Suite("health, metrics and the API page")
 struct HealthMetricsPageTests {
     /// Polls `GET /health` until it answers `code`.
-    static func waitForHealth(_ client: any TestClientProtocol, _ code: Int, timeout: Duration = .seconds(60)) async throws -> TestResponse {
+    static func waitForHealth(_ client: any TestClientProtocol, _ code: Int, timeout: Duration = .seconds(120)) async throws -> TestResponse {
         var last: TestResponse?
         return try await waitForValue("GET /health answers \(code)", timeout: timeout, pollingEvery: .milliseconds(100),
                                       lastSeen: { last.map { "\($0.status) \($0.text)" } ?? "-" }) {
@@ -44,7 +44,7 @@ struct HealthMetricsPageTests {
             let message = try down.expectFailure(503, "ServiceUnavailable")
             #expect(message.contains("engine"), "\(message)")
             try proxy.start()
-            _ = try await Self.waitForHealth(client, 200, timeout: .seconds(60))
+            _ = try await Self.waitForHealth(client, 200, timeout: .seconds(120))
         }
     }
 

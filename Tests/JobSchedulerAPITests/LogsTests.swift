@@ -132,7 +132,7 @@ struct LogsTests {
             let stream = try RawHTTPStream(port: port, path: "/api/v1/jobs/\(name)/logs?follow=true")
             defer { stream.close() }
             // The first line arrives while the job still runs.
-            let early = try await stream.read(until: "started\n", timeout: .seconds(60))
+            let early = try await stream.read(until: "started\n", timeout: .seconds(120))
             #expect(early.contains("200 OK"), "\(early)")
             #expect(try await client.status(of: name)["status"] as? String == "Running")
             #expect(!early.contains("finished"))
@@ -148,10 +148,10 @@ struct LogsTests {
             try await client.waitFor(name, toBe: ["Running"])
             let stream = try RawHTTPStream(port: port, path: "/api/v1/jobs/\(name)/logs?follow=true")
             defer { stream.close() }
-            _ = try await stream.read(until: "up\n", timeout: .seconds(60))
+            _ = try await stream.read(until: "up\n", timeout: .seconds(120))
             #expect(try await client.request(.delete, "/api/v1/jobs/\(name)").status == .ok)
             // The chunked answer ends (its last chunk is "0\r\n\r\n").
-            _ = try await stream.read(until: "\r\n0\r\n\r\n", timeout: .seconds(60))
+            _ = try await stream.read(until: "\r\n0\r\n\r\n", timeout: .seconds(120))
         }
     }
 }

@@ -19,7 +19,7 @@ struct BatchProcessTests {
             let jobs = (0..<60).map { ["payload": "job \($0)"] }
             async let answer = try? server.request("POST", "/batches", json: ["jobScheduleDescriptions": jobs])
             let labels = ["radix-app=\(server.application)"]
-            try await waitUntil("some of the batch's containers exist", timeout: .seconds(60), pollingEvery: .milliseconds(5)) {
+            try await waitUntil("some of the batch's containers exist", timeout: .seconds(120), pollingEvery: .milliseconds(5)) {
                 try await TestEngine.client.listContainers(all: true, labels: labels).count >= 5
             }
             await server.crash()

@@ -135,7 +135,7 @@ struct ScheduleProcessTests {
         let log = folder.url.appendingPathComponent("serve.log").path
         let serve = try ProcessGroup([binary, "serve", "--config", config, "--job", "tick", "--history-limit", "100"], logFile: log)
         do {
-            try await waitUntil("a scheduled run exists", timeout: .seconds(60), pollingEvery: .milliseconds(200),
+            try await waitUntil("a scheduled run exists", timeout: .seconds(120), pollingEvery: .milliseconds(200),
                                 lastSeen: { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }) {
                 if let code = serve.exitCodeIfEnded { throw SchedulerExited(code: code, log: (try? String(contentsOfFile: log, encoding: .utf8)) ?? "") }
                 return try await TestEngine.containers(labelled: "radix-app=\(application)").contains { $0.labels["radix-scheduled-at"] != nil }

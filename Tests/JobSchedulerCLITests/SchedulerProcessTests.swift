@@ -36,7 +36,7 @@ struct SchedulerProcessTests {
             // has passed too: it is then killed at once and may never be seen Running.
             _ = try await server.waitFor(hitsDeadlineLater, ["Running", "Failed"], timeout: .seconds(15))
 
-            let killed = try await server.waitFor(hitsDeadlineLater, ["Failed", "Succeeded"], timeout: .seconds(60))
+            let killed = try await server.waitFor(hitsDeadlineLater, ["Failed", "Succeeded"], timeout: .seconds(120))
             #expect(((killed["podStatuses"] as? [[String: Any]])?.first?["reason"] as? String) == "DeadlineExceeded")
 
             // Each job ran exactly once: one container each, never restarted (one task each, on a swarm).
@@ -132,7 +132,7 @@ struct SchedulerProcessTests {
             // Reads keep answering from the index while the engine is away.
             #expect(try await server.job(job)["status"] as? String == "Running")
             try proxy.start()
-            let done = try await server.waitFor(job, ["Failed", "Succeeded"], timeout: .seconds(60))
+            let done = try await server.waitFor(job, ["Failed", "Succeeded"], timeout: .seconds(120))
             #expect(done["status"] as? String == "Failed")
             #expect(((done["podStatuses"] as? [[String: Any]])?.first?["exitCode"] as? Int) == 7)
         }

@@ -97,7 +97,7 @@ struct WebhookProcessTests {
             func told(_ jobId: String, _ state: String) -> Bool {
                 receiver.delivered.contains { $0["name"] as? String == batch && jobStates($0)[jobId] == state }
             }
-            try await waitUntil("the receiver was told every job runs", timeout: .seconds(60), lastSeen: { "\(receiver.attempts)" }) {
+            try await waitUntil("the receiver was told every job runs", timeout: .seconds(120), lastSeen: { "\(receiver.attempts)" }) {
                 ["j0", "j1", "j2"].allSatisfy { told($0, "Running") }
             }
             // Down together while the jobs end: the scheduler by SIGKILL, the receiver for a while after.
@@ -105,7 +105,7 @@ struct WebhookProcessTests {
             await receiver.stop()
             let attemptsBeforeTheCrash = receiver.attempts.count
             let labels = ["radix-app=\(server.application)"]
-            try await waitUntil("the jobs end while no scheduler runs", timeout: .seconds(60)) {
+            try await waitUntil("the jobs end while no scheduler runs", timeout: .seconds(120)) {
                 try await TestEngine.client.listContainers(all: true, labels: labels).allSatisfy { $0.state == .exited }
             }
             try await server.start(arguments)

@@ -20,7 +20,7 @@ struct BatchOutcomeEngineTests {
         try await harness.waitFor(submitted.jobStatuses[1].name, [.failed])
         try await harness.waitFor(sleeper, [.running])
         _ = try await harness.scheduler.stop(named: sleeper)
-        try await waitUntil("the outcome of batch \(submitted.name) is recorded", timeout: .seconds(60)) {
+        try await waitUntil("the outcome of batch \(submitted.name) is recorded", timeout: .seconds(120)) {
             try await harness.runtime.observeBatches(selector: harness.configuration.selector).first?.outcomeRecorded == true
         }
         return try harness.scheduler.batch(named: submitted.name)
@@ -71,7 +71,7 @@ struct BatchOutcomeEngineTests {
             let fromContainers = try await SchedulerHarness(script: Self.script, applicationName: harness.applicationName)
             #expect(try fromContainers.scheduler.batch(named: ended.name) == reported)
             // Which records the outcome again: the batch had ended.
-            try await waitUntil("the outcome is recorded again", timeout: .seconds(60)) {
+            try await waitUntil("the outcome is recorded again", timeout: .seconds(120)) {
                 try await fromContainers.runtime.observeBatches(selector: fromContainers.configuration.selector).first?.outcomeRecorded == true
             }
             await fromContainers.finish()

@@ -139,6 +139,42 @@ struct MemorySchedulerTests {
         }
     }
 
+    @Test func aStartTheEngineCarriedOutAfterItsAnswerWasLostRunsOnce() async throws {
+        let memory = MemoryScheduler()
+        try await memory.running {
+            memory.runtime.failNextStart(carriedOut: true)
+            let job = try await memory.scheduler.submit(JobRequest())
+            try await memory.waitFor(job.name, .running)
+            memory.clock.advance(by: 10)  // past every start retry's due time
+            try await Task.sleep(for: .milliseconds(20))
+            memory.clock.advance(by: 1)
+            memory.runtime.exit(job.name, code: 0)
+            let done = try await memory.waitFor(job.name, .succeeded)
+            #expect(done.failed == 0)
+            #expect(memory.runtime.container(job.name)?.starts == 1)
+        }
+    }
+
+    @Test func aRetrysStartTheEngineCarriedOutAfterItsAnswerWasLostEndsTheJobRight() async throws {
+        let memory = MemoryScheduler(backoffLimit: 1)
+        try await memory.running {
+            let job = try await memory.scheduler.submit(JobRequest())
+            try await waitForRun(memory, job.name, 1)
+            memory.runtime.failNextStart(of: job.name, carriedOut: true)
+            memory.clock.advance(by: 1)
+            memory.runtime.exit(job.name, code: 1)
+            try await waitForRun(memory, job.name, 2)
+            memory.clock.advance(by: 10)
+            try await Task.sleep(for: .milliseconds(20))
+            #expect(memory.runtime.container(job.name)?.starts == 2, "the retry was started twice")
+            memory.clock.advance(by: 1)
+            memory.runtime.exit(job.name, code: 0)
+            let done = try await memory.waitFor(job.name, .succeeded)
+            #expect(done.failed == 1)
+            #expect(done.podStatuses.map(\.exitCode) == [1, 0])
+        }
+    }
+
     @Test func changesMadeWhileTheEngineWasAwayAreFoundWhenItComesBack() async throws {
         let memory = MemoryScheduler()
         try await memory.running {

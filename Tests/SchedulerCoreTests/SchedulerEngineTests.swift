@@ -167,7 +167,7 @@ struct SchedulerEngineTests {
             #expect(stopping.state == .stopping)
             #expect(try await harness.scheduler.job(named: job.name).state == .stopping)
             // The grace period is 2 s; the rest is room for a loaded engine (a CI run once needed more than 10 s).
-            let stopped = try await harness.waitFor(job.name, [.stopped], timeout: .seconds(60))
+            let stopped = try await harness.waitFor(job.name, [.stopped], timeout: .seconds(120))
             #expect(stopped.ended != nil)
             // Stopping an ended job is refused.
             await #expect(throws: SchedulerError.jobAlreadyEnded(job.name)) { try await harness.scheduler.stop(named: job.name) }

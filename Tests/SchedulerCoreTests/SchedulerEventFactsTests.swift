@@ -159,7 +159,7 @@ struct SlowInspectionRuntime: JobRuntime {
 
 extension SchedulerHarness {
     /// Waits until an inspection has filled in the job's image ID.
-    func waitForImageID(_ name: String, timeout: Duration = .seconds(60)) async throws -> JobStatus {
+    func waitForImageID(_ name: String, timeout: Duration = .seconds(120)) async throws -> JobStatus {
         try await waitForValue("job \(name) has its image ID", timeout: timeout) {
             scheduler.currentStatus(named: name).flatMap { $0.podStatuses.first?.imageId.isEmpty == false ? $0 : nil }
         }

@@ -139,13 +139,13 @@ struct EngineRestartTests {
             try await Task.sleep(for: .seconds(2.5))  // the job ends while the engine is out of reach
             #expect(try await harness.scheduler.job(named: job.name).state == .running)
             try proxy.start()
-            let done = try await harness.waitFor(job.name, [.failed, .succeeded], timeout: .seconds(60))
+            let done = try await harness.waitFor(job.name, [.failed, .succeeded], timeout: .seconds(120))
             #expect(done.state == .failed)
             #expect(done.podStatuses.first?.exitCode == 6)
             // The end may be seen through the replayed event before the listing made on reconnecting is applied;
             // only after that listing does the scheduler count the engine as followed again.
             // Generous: on two cores the suite's first minute runs dozens of engine tests at once.
-            try await waitUntil("the scheduler follows the engine again", timeout: .seconds(60)) {
+            try await waitUntil("the scheduler follows the engine again", timeout: .seconds(120)) {
                 await harness.scheduler.engineConnected
             }
         } catch {

@@ -51,8 +51,9 @@ public final class InMemoryJobRuntime: JobRuntime {
         var subscribers: [UUID: AsyncStream<RuntimeEvent>.Continuation] = [:]
         var followers: [UUID: LogFollower] = [:]
         var connected = true
-        /// Errors the next starts throw (the job's name, or nil for any job), in order.
-        var startFaults: [(name: String?, error: any Error)] = []
+        /// Errors the next starts throw (the job's name, or nil for any job), in order; a fault
+        /// `carriedOut` is an answer lost after the engine did the start (a client's timeout).
+        var startFaults: [(name: String?, error: any Error, carriedOut: Bool)] = []
         /// How many creations succeed before one fails; nil: all succeed.
         var creationsBeforeFault: Int?
     }
@@ -104,9 +105,11 @@ public final class InMemoryJobRuntime: JobRuntime {
         for follower in followers { follower.yield(chunk) }
     }
 
-    /// The next start of `name` (or of any job, nil) throws `error` and is not carried out.
-    public func failNextStart(of name: String? = nil, with error: any Error = DockerEngineError.transport(code: 28, message: "timed out")) {
-        state.withLock { $0.startFaults.append((name, error)) }
+    /// The next start of `name` (or of any job, nil) throws `error`; it is not carried out, unless
+    /// `carriedOut`: then the engine starts the job all the same (the caller gave up waiting for it).
+    public func failNextStart(of name: String? = nil, with error: any Error = DockerEngineError.transport(code: 28, message: "timed out"),
+                              carriedOut: Bool = false) {
+        state.withLock { $0.startFaults.append((name, error, carriedOut)) }
     }
 
     /// After `count` more creations succeed, the next one fails (once).
@@ -182,18 +185,22 @@ public final class InMemoryJobRuntime: JobRuntime {
 
     public func start(name: String) async throws {
         let now = clock.now
-        try whileConnected { state in
+        let fault: (any Error)? = try whileConnected { state in
+            var fault: (name: String?, error: any Error, carriedOut: Bool)?
             if let index = state.startFaults.firstIndex(where: { $0.name == nil || $0.name == name }) {
-                throw state.startFaults.remove(at: index).error
+                fault = state.startFaults.remove(at: index)
+                if fault?.carriedOut == false { throw fault!.error }
             }
             guard var container = state.containers[name] else { throw DockerEngineError.notFound(message: "No such container: \(name)") }
-            guard container.runState == .created || container.runState == .exited else { return }
+            guard container.runState == .created || container.runState == .exited else { return fault?.error }
             container.runState = .running
             container.startedAt = now
             container.starts += 1
             state.containers[name] = container
+            return fault?.error
         }
         publish([.jobStarted(name: name, at: now)])
+        if let fault { throw fault }
     }
 
     public func observe(name: String, selector: JobSelector) async throws -> JobObservation? {
