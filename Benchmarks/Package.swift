@@ -6,8 +6,7 @@ let root = String(Context.packageDirectory.split(separator: "/").dropLast().last
 
 // The benchmark harness (issue 6): a package of its own, so neither the root package nor CI builds or
 // runs it. It depends on the root package by path and drives the real `job-scheduler` binary, which
-// `run.sh` builds in release mode from this package too (`swift build -c release --product job-scheduler`
-// works for a dependency's executable product and shares the compiled modules).
+// `run.sh` builds as it ships, in the root package (scripts/build-release.sh).
 let package = Package(
     name: "job-scheduler-benchmarks",
     platforms: [.macOS(.v14)],

@@ -3,8 +3,8 @@
 #
 #   bash Benchmarks/run.sh [job-scheduler-bench options]     (e.g. --only 1 3 --runs 10)
 #
-# Builds the root package's `job-scheduler` and this folder's harness in release mode (in
-# Benchmarks/.build: this is a package of its own that depends on the root one by path), builds the
+# Builds the root package's `job-scheduler` as it ships (scripts/build-release.sh) and this folder's
+# harness in release mode (in Benchmarks/.build: a package of its own that depends on the root one by path), builds the
 # images, runs every measurement against the local engine and rewrites the generated block of the
 # top-level BENCHMARKS.md. Takes 10 to 15 minutes on 2 cores once built. Not part of CI.
 #
@@ -34,9 +34,10 @@ else
     bash "$root/scripts/setup.sh"
 fi
 
+# The scheduler as it ships (the image's build: static, laid out by deploy/serve.order), in the root's .build.
+echo "run.sh: building job-scheduler (scripts/build-release.sh), job-scheduler-bench and bench-baseline (release)" >&2
+scheduler=$(bash "$root/scripts/build-release.sh")
 cd "$here"
-echo "run.sh: building job-scheduler, job-scheduler-bench and bench-baseline (release)" >&2
-swift build -c release --product job-scheduler
 swift build -c release --product job-scheduler-bench
 swift build -c release --product bench-baseline
 bin=$(swift build -c release --show-bin-path)
@@ -63,9 +64,11 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# As the image's entry point runs the scheduler (deploy/docker-entrypoint.sh says why).
+export GNUTLS_NO_IMPLICIT_INIT=1
 
 "$bin/job-scheduler-bench" \
-    --scheduler "$bin/job-scheduler" \
+    --scheduler "$scheduler" \
     --baseline "$bin/bench-baseline" \
     --output "$root/BENCHMARKS.md" \
     --raw "$work/results.json" \

@@ -7,6 +7,9 @@
 # give that user the socket's group yourself (`--group-add`, compose `group_add:`).
 set -eu
 binary=/usr/local/bin/job-scheduler
+# libcurl links GnuTLS (through librtmp), which initialises itself when loaded, for nothing: the
+# scheduler speaks plain HTTP over a Unix socket. Without this, 1 MiB more resident.
+export GNUTLS_NO_IMPLICIT_INIT=1
 if [ "$(id -u)" != 0 ]; then
     exec "$binary" "$@"
 fi

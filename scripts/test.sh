@@ -27,7 +27,14 @@ status=0
 # Every test's output is kept too, so that the failures can be repeated at the end, where a long
 # log's reader looks first.
 log=$(mktemp /tmp/jobsched-test.XXXXXX)
-trap 'rm -f "$log"' EXIT
+fuzz_build_log=$(mktemp /tmp/jobsched-fuzz-build.XXXXXX)
+fuzz_build=""
+trap 'rm -f "$log" "$fuzz_build_log"; [ -z "$fuzz_build" ] || kill "$fuzz_build" 2>/dev/null || true' EXIT
+if [ $# -eq 0 ]; then
+    # The fuzzers' build (a second compilation, with sanitizers) runs meanwhile at the lowest priority:
+    # it takes only the CPU time the tests, which mostly wait for containers, leave unused.
+    nice -n 19 bash scripts/fuzz.sh --build-only >"$fuzz_build_log" 2>&1 & fuzz_build=$!
+fi
 run_tests() { swift test --skip-build "$@" 2>&1 | tee -a "$log"; }
 if [ $# -gt 0 ]; then
     run_tests "$@" || status=$?
@@ -50,8 +57,18 @@ took check-api
 bash scripts/console-test.sh || status=$?
 took console
 if [ $# -eq 0 ]; then
-    # libFuzzer on the radixconfig parser and the API's request bodies, a minute each (FUZZ_SECONDS).
-    bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}" || status=$?
+    # libFuzzer on the radixconfig parser and the API's request bodies, a minute each (FUZZ_SECONDS),
+    # once their build (started after the main one) is done.
+    fuzz_built=0
+    wait "$fuzz_build" || fuzz_built=$?
+    fuzz_build=""
+    cat "$fuzz_build_log"
+    if [ $fuzz_built -ne 0 ]; then
+        echo "test: the fuzzers' build failed" >&2
+        status=1
+    else
+        bash scripts/fuzz.sh --run-only "${FUZZ_SECONDS:-60}" || status=$?
+    fi
     took fuzz
 fi
 if [ $# -eq 0 ]; then

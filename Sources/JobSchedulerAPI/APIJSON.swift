@@ -1,3 +1,4 @@
+import DockerEngine
 import Foundation
 import OpenAPIRuntime
 
@@ -6,8 +7,8 @@ import OpenAPIRuntime
 /// so the same value is the same bytes whichever way it goes out.
 enum APIJSON {
     /// Sorted keys, so an answer's bytes depend on its value only; slashes as they are (`a/b`, not `a\/b`);
-    /// dates as RFC 3339 (`.iso8601`, whole seconds).
-    static let configuration = Configuration(dateTranscoder: .iso8601, jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
+    /// dates as RFC 3339 (whole seconds, UTC).
+    static let configuration = Configuration(dateTranscoder: RFC3339Transcoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
 
     /// A JSON encoder that writes as the generated server does with `configuration`.
     static func encoder() -> JSONEncoder {
@@ -24,5 +25,19 @@ enum APIJSON {
             try container.encode(try transcoder.encode(date))
         }
         return encoder
+    }
+}
+
+/// RFC 3339 dates as the OpenAPI runtime's `.iso8601` writes them (`2026-11-22T06:12:01Z`), without its
+/// `ISO8601DateFormatter`, which wakes ICU (megabytes of a scheduler's memory) for a fixed format.
+/// Reads fractions and offsets too.
+struct RFC3339Transcoder: DateTranscoder {
+    func encode(_ date: Date) throws -> String { RFC3339.format(date) }
+
+    func decode(_ text: String) throws -> Date {
+        guard let date = RFC3339.parse(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "not an RFC 3339 date: \(text)"))
+        }
+        return date
     }
 }

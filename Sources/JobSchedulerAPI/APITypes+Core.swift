@@ -1,3 +1,4 @@
+import DockerEngine
 import Foundation
 import RadixConfig
 import SchedulerCore
@@ -22,7 +23,7 @@ extension RadixJobStatus {
             status: status.state,
             message: status.message,
             failed: Int32(clamping: status.failed),
-            restart: status.restarted.map { $0.formatted(.iso8601) },
+            restart: status.restarted.map { RFC3339.format($0) },
             podStatuses: status.podStatuses.map(RadixPodStatus.init)
         )
     }

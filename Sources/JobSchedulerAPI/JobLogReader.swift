@@ -68,7 +68,13 @@ struct FollowedJobLog: AsyncSequence, Sendable {
                         continue
                     }
                     let options = JobLogOptions(tail: tail, since: since, timestamps: true, follow: true)
-                    attempt = try await reader.scheduler.logs(named: reader.name, options: options).makeAsyncIterator()
+                    do {
+                        attempt = try await reader.scheduler.logs(named: reader.name, options: options).makeAsyncIterator()
+                    } catch {
+                        // (Between two attempts' follows the job may be deleted: the engine refuses the next.)
+                        try await endOfOutput(after: error)
+                        return nil
+                    }
                     continue
                 }
                 let chunk: JobLogChunk?

@@ -17,15 +17,22 @@ public enum JobNaming {
 
     static func timestamp(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = .gmt
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d%02d%02d%02d%02d%02d", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!)
+        return [(parts.year!, 4), (parts.month!, 2), (parts.day!, 2), (parts.hour!, 2), (parts.minute!, 2), (parts.second!, 2)]
+            .map { zeroPadded($0, to: $1) }.joined()
     }
 
     /// A scheduled run's name: its tick's time (UTC) and `sched` with the schedule's place, so that each
     /// tick of each schedule has exactly one name, the same in every process.
     public static func scheduledRunName(for job: String, run: ScheduledRun) -> String {
-        "\(job)-\(timestamp(run.tick))-" + String(format: "sched%03d", run.index)
+        "\(job)-\(timestamp(run.tick))-sched" + zeroPadded(run.index, to: 3)
+    }
+
+    /// (Not `String(format:)`: that goes through CoreFoundation, code a scheduler otherwise never runs.)
+    static func zeroPadded(_ value: Int, to width: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
     /// Whether `name` could be a job name of `job` (guards lookups and keeps foreign names out of engine calls).
