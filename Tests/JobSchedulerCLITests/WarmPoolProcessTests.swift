@@ -36,7 +36,7 @@ struct WarmPoolProcessTests {
             try await server.start(server.serveArguments + ["--warm-pool", "2"])
             try await waitUntil("the pool is full") { try await Self.ready(server) == 2 }
             let done = try await server.submit(["payload": "first"])
-            let running = try await server.submit(["payload": "second", "variables": ["SLEEP": "30"]])
+            let running = try await server.submit(["payload": "second", "variables": ["SLEEP": "600"]])  // runs through the restart, however slow the machine
             _ = try await server.waitFor(done, ["Succeeded"])
             _ = try await server.waitFor(running, ["Running"])
             // Both came from the pool.
