@@ -1,3 +1,4 @@
+import DockerEngine
 import Foundation
 
 /// Job names are `<job>-<yyyyMMddHHmmss>-<8 random [a-z0-9]>` in UTC, as Radix makes them: unique,
@@ -15,12 +16,9 @@ public enum JobNaming {
         return "\(job)-\(timestamp(date))-\(suffix)"
     }
 
+    /// `yyyyMMddHHmmss` in UTC: the engine's RFC 3339 form (whole seconds, UTC) without its separators.
     static func timestamp(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = .gmt
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return [(parts.year!, 4), (parts.month!, 2), (parts.day!, 2), (parts.hour!, 2), (parts.minute!, 2), (parts.second!, 2)]
-            .map { zeroPadded($0, to: $1) }.joined()
+        String(RFC3339.format(date).filter(\.isNumber))
     }
 
     /// A scheduled run's name: its tick's time (UTC) and `sched` with the schedule's place, so that each
@@ -30,7 +28,7 @@ public enum JobNaming {
     }
 
     /// (Not `String(format:)`: that goes through CoreFoundation, code a scheduler otherwise never runs.)
-    static func zeroPadded(_ value: Int, to width: Int) -> String {
+    private static func zeroPadded(_ value: Int, to width: Int) -> String {
         let digits = String(value)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
