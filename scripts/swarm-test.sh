@@ -23,7 +23,9 @@ echo "swarm-test: three nodes up in $(( $(date +%s) - started ))s; manager $mana
 default_filter='JobLifecycleTests|LiveServerTests|BatchAPITests|EngineBatchTests|RestartAPITests|LogsTests|EventStreamTests|IdempotencyAPITests|ScheduleAPITests|GeneratedClientTests|RequestErrorTests|SwarmTests|killedAndRestartedItReportsEveryJobRightAndRunsNoneTwice|keyedPostsRepeatedAfterASIGKILLMakeOneJobPerKey'
 export DOCKER_HOST=$manager JOBSCHED_TEST_RUNTIME=swarm JOBSCHED_SWARM_SCRIPT="$root/scripts/swarm.sh"
 status=0
-swift test --skip-build --filter "${1:-$default_filter}" || status=$?
+# (A bounded number of tests at once, as scripts/test.sh says why.)
+width=(--experimental-maximum-parallelization-width "${JOBSCHED_TEST_WIDTH:-8}")
+swift test --skip-build "${width[@]}" --filter "${1:-$default_filter}" || status=$?
 # Alone: the manager's engine restarts under running jobs. Last and alone: a worker is killed and stays down.
 if [ -z "${1:-}" ]; then
     swift test --skip-build --filter SwarmManagerRestart || status=$?

@@ -35,7 +35,11 @@ if [ $# -eq 0 ]; then
     # it takes only the CPU time the tests, which mostly wait for containers, leave unused.
     nice -n 19 bash scripts/fuzz.sh --build-only >"$fuzz_build_log" 2>&1 & fuzz_build=$!
 fi
-run_tests() { swift test --skip-build "$@" 2>&1 | tee -a "$log"; }
+# At most 8 tests at once (JOBSCHED_TEST_WIDTH): the engine starts containers one at a time (its network
+# set-up is serialized, with synced writes), so 460 tests at once queued starts past a minute on a loaded
+# machine and tests timed out waiting; 8 keep its queue short and take no longer.
+export JOBSCHED_TEST_WIDTH=${JOBSCHED_TEST_WIDTH:-8}
+run_tests() { swift test --skip-build --experimental-maximum-parallelization-width "$JOBSCHED_TEST_WIDTH" "$@" 2>&1 | tee -a "$log"; }
 if [ $# -gt 0 ]; then
     run_tests "$@" || status=$?
 else

@@ -15,8 +15,9 @@ struct JobReadCacheTests {
         try await withCachedAndGeneratedReads { cachedClient, cache, compare in
 
             let empty = try await compare("/api/v1/jobs")
+            let hitsWhenEmpty = cache.hits
             #expect(try await cachedClient.request(.get, "/api/v1/jobs").text == "[]")
-            #expect(cache.hits == 1, "the second read of an unchanged list was made again")
+            #expect(cache.hits == hitsWhenEmpty + 1, "a read of an unchanged list was made again")
             #expect(empty.text == "[]")
             let failing = try await cachedClient.submit(#"{"jobId": "no-payload"}"#)
             let running = try await cachedClient.submit(#"{"payload": "60", "jobId": "a/b \"quoted\""}"#)
@@ -106,14 +107,25 @@ struct JobReadCacheTests {
             try await cached.test(.router) { cachedClient in
                 try await generated.test(.router) { generatedClient in
                     try await APIFixture.waitUntilFollowingEvents(cachedClient)
-                    /// The same read through both routers, alike in status, content type and every byte.
+                    /// The same read through both routers, alike in status, content type and every byte. The
+                    /// scheduler may take in a change between the two reads (an inspection completing an end): the
+                    /// generated read is compared with cached reads taken just before and just after it that agree,
+                    /// which a stale kept answer still fails.
                     func compare(_ path: String) async throws -> TestResponse {
-                        let fromCache = try await cachedClient.request(.get, path)
-                        let fromGenerated = try await generatedClient.request(.get, path)
-                        #expect(fromCache.status == fromGenerated.status, "\(path)")
-                        #expect(fromCache.headers[.contentType] == fromGenerated.headers[.contentType], "\(path)")
-                        #expect(fromCache.text == fromGenerated.text, "\(path)")
-                        return fromCache
+                        var before = try await cachedClient.request(.get, path)
+                        for _ in 1...20 {
+                            let fromGenerated = try await generatedClient.request(.get, path)
+                            let after = try await cachedClient.request(.get, path)
+                            if after.text == before.text || after.text == fromGenerated.text {
+                                #expect(after.status == fromGenerated.status, "\(path)")
+                                #expect(after.headers[.contentType] == fromGenerated.headers[.contentType], "\(path)")
+                                #expect(after.text == fromGenerated.text, "\(path)")
+                                return after
+                            }
+                            before = after
+                        }
+                        Issue.record("\(path) changed on every read")
+                        return before
                     }
                     try await body(cachedClient, cache, compare)
                 }
