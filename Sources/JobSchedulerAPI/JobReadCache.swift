@@ -17,39 +17,52 @@ struct JobReadCacheMiddleware<Context: RequestContext>: RouterMiddleware {
     static var batchesPath: String { "/api/v1/batches" }
 
     let scheduler: JobScheduler
-    /// The server URL's path (empty for `/`), before the paths above.
-    let basePath: String
     let encoding: JobStatusEncoding
     let cache: JobReadCache
+    /// The lists' full paths, and those of one job or batch up to its name (made once: a read is answered
+    /// in a few microseconds, and each string made per request showed in its profile).
+    private let jobsList: String, batchesList: String, jobPrefix: String, batchPrefix: String
+
+    /// `basePath`: the server URL's path (empty for `/`), before the paths above.
+    init(scheduler: JobScheduler, basePath: String, encoding: JobStatusEncoding, cache: JobReadCache) {
+        self.scheduler = scheduler
+        self.encoding = encoding
+        self.cache = cache
+        jobsList = basePath + Self.jobsPath
+        batchesList = basePath + Self.batchesPath
+        jobPrefix = jobsList + "/"
+        batchPrefix = batchesList + "/"
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .get else { return try await next(request, context) }
         let path = request.uri.path
-        switch path {
-        case basePath + Self.jobsPath:
-            return try list(.jobs) { let read = scheduler.jobs(unlessRevision: $0); return (read.revision, read.jobs) } encode: { try encoding.encode($0) }
-        case basePath + Self.batchesPath:
-            return try list(.batches) { let read = scheduler.batches(unlessRevision: $0); return (read.revision, read.batches) } encode: { try encoding.encode($0) }
-        default:
-            if let name = Self.name(in: path, under: basePath + Self.jobsPath), let status = scheduler.currentStatus(named: name) {
+        if let name = Self.name(in: path, after: jobPrefix) {
+            if let status = scheduler.currentStatus(named: name) {
                 return response(try cache.job(status) { try encoding.encode(status) })
             }
-            if let name = Self.name(in: path, under: basePath + Self.batchesPath), let status = try? scheduler.batch(named: name) {
+        } else if let name = Self.name(in: path, after: batchPrefix) {
+            if let status = try? scheduler.batch(named: name) {
                 return response(try cache.batch(status) {
                     try encoding.encode(status) { job in try cache.job(job) { try encoding.encode(job) } }
                 })
             }
-            return try await next(request, context)
+        } else if path == jobsList {
+            return try list(.jobs) { let read = scheduler.jobs(unlessRevision: $0); return (read.revision, read.jobs) } encode: { try encoding.encode($0) }
+        } else if path == batchesList {
+            return try list(.batches) { let read = scheduler.batches(unlessRevision: $0); return (read.revision, read.batches) } encode: { try encoding.encode($0) }
         }
+        return try await next(request, context)
     }
 
-    /// The one plain segment after `list/`: names are [a-z0-9-]; anything percent-encoded or deeper is
-    /// the generated code's to read.
-    private static func name(in path: String, under list: String) -> String? {
-        guard path.hasPrefix(list), path.utf8.dropFirst(list.utf8.count).first == UInt8(ascii: "/") else { return nil }
-        let name = path.dropFirst(list.count + 1)
-        guard !name.isEmpty, !name.contains("/"), !name.contains("%") else { return nil }
-        return String(name)
+    /// The one plain segment after `prefix` (`list/`): names are [a-z0-9-]; anything percent-encoded or
+    /// deeper is the generated code's to read.
+    private static func name(in path: String, after prefix: String) -> String? {
+        let utf8 = path.utf8
+        guard utf8.count > prefix.utf8.count, utf8.starts(with: prefix.utf8) else { return nil }
+        let name = utf8.dropFirst(prefix.utf8.count)
+        guard !name.contains(UInt8(ascii: "/")), !name.contains(UInt8(ascii: "%")) else { return nil }
+        return String(Substring(name))
     }
 
     private func list<Item>(_ kind: JobReadCache.List, read: (UInt64?) -> (revision: UInt64, items: [Item]?),

@@ -33,6 +33,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Running jobs for the memory and start-up measurements.") var memoryJobs = 200
     @Option(help: "Start-ups measured, with no jobs and with the memory measurement's jobs.") var startupRuns = 10
     @Option(help: "wrk duration, seconds.") var wrkSeconds = 10
+    @Option(help: "wrk rounds per target, alternating scheduler and baseline; the median round is reported.") var wrkRounds = 3
     @Option(help: "wrk connections.") var wrkConnections = 64
     @Option(help: "wrk threads.") var wrkThreads = 2
     @Option(help: "Scheduler log level (its logs stay in the work folder).") var logLevel = "info"
@@ -51,7 +52,7 @@ struct BenchCommand: AsyncParsableCommand {
             schedulerLogLevel: logLevel, jobCommand: ["true"], runs: runs, warmup: warmup, burst: burst, burstRounds: burstRounds, burstPollMilliseconds: burstPollMilliseconds,
             delayRuns: delayRuns, pollMicroseconds: pollMicroseconds, delayPollMicroseconds: delayPollMicroseconds,
             historyJobs: historyJobs, runningJobs: runningJobs, memoryJobs: memoryJobs, startupRuns: startupRuns,
-            wrkSeconds: wrkSeconds, wrkConnections: wrkConnections, wrkThreads: wrkThreads,
+            wrkSeconds: wrkSeconds, wrkRounds: wrkRounds, wrkConnections: wrkConnections, wrkThreads: wrkThreads,
             quietWaitSeconds: quietWaitSeconds, batchSize: batchSize, historyBatches: historyBatches, batchDirectConcurrency: batchDirectConcurrency,
             measurements: only.isEmpty ? Set(1...8) : Set(only))
         let host = (try? DockerHost.fromEnvironment(ProcessInfo.processInfo.environment)) ?? DockerHost(socketPath: DockerHost.defaultSocketPath)

@@ -98,13 +98,17 @@ struct Report {
                       let b = load.results.first(where: { $0.target == "baseline \(path)" }) else { return nil }
                 return (s, b)
             }
+            func roundsText(_ result: Results.WrkResult) -> String {
+                guard let rounds = result.roundsRequestsPerSecond, let p99s = result.roundsP99, rounds.count > 1 else { return "" }
+                return " (medians of " + zip(rounds, p99s).map { "\(fixed($0, 0)) /s \(ms($1))" }.joined(separator: "; ") + ")"
+            }
             for (index, path) in ["GET /api/v1/jobs/{name}", "GET /api/v1/jobs"].enumerated() {
                 guard let (s, b) = pair(path) else { continue }
                 let ratio = s.requestsPerSecond / b.requestsPerSecond
                 let clean = s.errors == nil && b.errors == nil
                 rows.append(Row(number: index == 0 ? "4a" : "4b",
                                 measurement: "`\(path)` (\(s.responseBytes) bytes), \(load.connections) connections: requests/s, p99",
-                                scheduler: "\(fixed(s.requestsPerSecond, 0)) /s, \(ms(s.p99))", reference: "\(fixed(b.requestsPerSecond, 0)) /s, \(ms(b.p99))",
+                                scheduler: "\(fixed(s.requestsPerSecond, 0)) /s, \(ms(s.p99))\(roundsText(s))", reference: "\(fixed(b.requestsPerSecond, 0)) /s, \(ms(b.p99))\(roundsText(b))",
                                 ratio: fixed(ratio, 3), goal: "≥ 0.8, p99 < 5 ms", met: verdict(clean && ratio >= 0.8 && s.p99 < 5)))
             }
         }
@@ -215,7 +219,9 @@ struct Report {
         }
         if let load = results.load {
             out.append("")
-            out.append("### 4. wrk, \(load.threads) threads, \(load.connections) connections, \(load.seconds) s, after a 2 s warm-up")
+            let rounds = load.results.first?.roundsRequestsPerSecond?.count ?? 1
+            out.append("### 4. wrk, \(load.threads) threads, \(load.connections) connections, \(load.seconds) s, after a 2 s warm-up"
+                + (rounds > 1 ? "; \(rounds) rounds alternating the targets, medians" : ""))
             out.append("")
             out.append("| target | requests/s | p50 | p99 | max | errors |")
             out.append("|---|---|---|---|---|---|")

@@ -95,6 +95,10 @@ struct Results: Sendable, Codable {
         var max: Double
         var errors: String?
         var responseBytes: Int
+        /// Every round's requests/s and p99, when the target was measured in rounds (the figures above are
+        /// their medians, max the rounds' max).
+        var roundsRequestsPerSecond: [Double]?
+        var roundsP99: [Double]?
     }
 
     struct Load: Sendable, Codable {

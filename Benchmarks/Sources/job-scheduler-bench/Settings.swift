@@ -24,6 +24,7 @@ struct BenchSettings: Sendable {
     var memoryJobs: Int
     var startupRuns: Int
     var wrkSeconds: Int
+    var wrkRounds: Int
     var wrkConnections: Int
     var wrkThreads: Int
     var quietWaitSeconds: Int
