@@ -74,6 +74,7 @@ let package = Package(
             name: "DockerEngine",
             dependencies: [
                 "CCurl",
+                "CivilCalendar",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
@@ -81,6 +82,12 @@ let package = Package(
         // Schedules: cron expressions, @every and ISO 8601 repeating intervals, on a time zone's wall clock.
         .target(
             name: "CronSchedules",
+            dependencies: ["CivilCalendar"],
+            swiftSettings: strictSwift
+        ),
+        // Gregorian day arithmetic on integers, for the timestamp codecs and the cron.
+        .target(
+            name: "CivilCalendar",
             swiftSettings: strictSwift
         ),
         // radixconfig.yaml: model, parsing, validation, quantities.
@@ -119,6 +126,7 @@ let package = Package(
             name: "JobSchedulerAPI",
             dependencies: [
                 "SchedulerCore",
+                "CivilCalendar",
                 "JobSchedulerConsole",
                 "DockerEngine",
                 "RadixConfig",
@@ -240,7 +248,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CronSchedulesTests",
-            dependencies: ["CronSchedules", "EngineTestSupport"],
+            dependencies: ["CronSchedules", "CivilCalendar", "EngineTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import CivilCalendar
 import Foundation
 
 /// A wall-clock minute (no time zone): what a cron expression's fields describe. Calendar arithmetic
@@ -9,39 +10,12 @@ struct CivilMinute: Sendable, Hashable, Comparable {
     var hour: Int
     var minute: Int
 
-    /// Days since 1970-01-01 (Howard Hinnant's days-from-civil).
-    static func days(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func daysInMonth(year: Int, month: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
     /// The minute `seconds` (since 1970, on the wall clock) falls in.
     init(localSeconds seconds: Int) {
         let minutes = seconds >= 0 ? seconds / 60 : (seconds - 59) / 60
         let days = minutes >= 0 ? minutes / 1440 : (minutes - 1439) / 1440
         let ofDay = minutes - days * 1440
-        // Civil-from-days (Hinnant).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        day = dayOfYear - (153 * mp + 2) / 5 + 1
-        month = mp < 10 ? mp + 3 : mp - 9
-        year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        (year, month, day) = CivilDays.date(since1970: days)
         hour = ofDay / 60
         minute = ofDay % 60
     }
@@ -51,11 +25,11 @@ struct CivilMinute: Sendable, Hashable, Comparable {
     }
 
     /// Seconds since 1970 on the wall clock (as if it were UTC).
-    var localSeconds: Int { Self.days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 }
+    var localSeconds: Int { CivilDays.since1970(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 }
 
     /// 0 = Sunday ... 6 = Saturday.
     var weekday: Int {
-        let days = Self.days(year: year, month: month, day: day)
+        let days = CivilDays.since1970(year: year, month: month, day: day)
         return ((days % 7) + 7 + 4) % 7  // 1970-01-01 was a Thursday
     }
 
@@ -64,7 +38,7 @@ struct CivilMinute: Sendable, Hashable, Comparable {
     // Moving forward to the first minute of the next unit.
     mutating func nextMinute() { self = CivilMinute(localSeconds: localSeconds + 60) }
     mutating func nextHour() { self = CivilMinute(localSeconds: localSeconds - minute * 60 + 3600) }
-    mutating func nextDay() { self = CivilMinute(localSeconds: Self.days(year: year, month: month, day: day) * 86_400 + 86_400) }
+    mutating func nextDay() { self = CivilMinute(localSeconds: CivilDays.since1970(year: year, month: month, day: day) * 86_400 + 86_400) }
     mutating func nextMonth() {
         (year, month) = month == 12 ? (year + 1, 1) : (year, month + 1)
         (day, hour, minute) = (1, 0, 0)

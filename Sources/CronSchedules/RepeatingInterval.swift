@@ -1,3 +1,4 @@
+import CivilCalendar
 import Foundation
 
 /// An ISO 8601 repeating interval, as Chronos schedules jobs: `R[n]/<start>/<period>`, such as
@@ -63,9 +64,9 @@ struct RepeatingInterval: Sendable, Hashable {
         let date = halves[0].split(separator: "-").compactMap { Int($0) }
         let time = halves[1].split(separator: ":").compactMap { Int($0) }
         guard date.count == 3, halves[0].count == 10, (2...3).contains(time.count),
-              (1...12).contains(date[1]), date[2] >= 1, date[2] <= CivilMinute.daysInMonth(year: date[0], month: date[1]),
+              (1...12).contains(date[1]), date[2] >= 1, date[2] <= CivilDays.inMonth(year: date[0], month: date[1]),
               (0...23).contains(time[0]), (0...59).contains(time[1]), time.count == 2 || (0...59).contains(time[2]) else { throw problem }
-        let wall = CivilMinute.days(year: date[0], month: date[1], day: date[2]) * 86_400 + time[0] * 3600 + time[1] * 60
+        let wall = CivilDays.since1970(year: date[0], month: date[1], day: date[2]) * 86_400 + time[0] * 3600 + time[1] * 60
             + (time.count == 3 ? time[2] : 0)
         if let offset { return .instant(Date(timeIntervalSince1970: TimeInterval(wall - offset))) }
         return .wallClock(wall)
@@ -120,8 +121,8 @@ struct RepeatingInterval: Sendable, Hashable {
             let base = CivilMinute(localSeconds: startWall)
             let monthIndex = base.year * 12 + (base.month - 1) + period.months * index
             let (year, month) = (monthIndex.floorDiv(12), monthIndex - monthIndex.floorDiv(12) * 12 + 1)
-            let day = min(base.day, CivilMinute.daysInMonth(year: year, month: month))
-            let shifted = CivilMinute(localSeconds: CivilMinute.days(year: year, month: month, day: day) * 86_400 + period.days * index * 86_400
+            let day = min(base.day, CivilDays.inMonth(year: year, month: month))
+            let shifted = CivilMinute(localSeconds: CivilDays.since1970(year: year, month: month, day: day) * 86_400 + period.days * index * 86_400
                                       + base.hour * 3600 + base.minute * 60)
             instant = zone.instant(of: shifted).addingTimeInterval(TimeInterval(startWall - startWall.floorDiv(60) * 60))
         }

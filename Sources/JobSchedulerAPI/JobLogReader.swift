@@ -1,3 +1,4 @@
+import CivilCalendar
 import Foundation
 import SchedulerCore
 
@@ -165,19 +166,9 @@ struct LogTimestamp: Comparable, Sendable {
             nanoseconds = fraction
             for _ in 0..<(9 - (fractionEnd - 20)) { nanoseconds *= 10 }
         }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = CivilDays.since1970(year: year, month: month, day: day)
         let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
         return LogTimestamp(seconds: seconds, nanoseconds: Int32(nanoseconds))
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }
 
