@@ -4,7 +4,8 @@
 /// specification since 1.27) and Compose v2 accept are used: `networks.<name>.name` (3.5+),
 /// `profiles` (1.28+), `cpus`, `mem_limit` and `mem_reservation` (service level). A stack file for
 /// `docker stack deploy` (`generate compose --swarm`) uses the 3.8 keys a swarm reads instead: `deploy`,
-/// long-syntax `ports` with `mode: host`, top-level `configs`, an `overlay` network.
+/// long-syntax `ports` with `mode: host`, top-level `configs`, an `overlay` network. File-based `secrets`
+/// (3.1+) work in both: bind-mounted at `/run/secrets/<key>` on one engine, a swarm secret in a stack.
 public struct ComposeFile: Sendable, Equatable {
     /// Comment lines at the top, without the `# `.
     public var header: [String]
@@ -12,14 +13,30 @@ public struct ComposeFile: Sendable, Equatable {
     public var services: [Service]
     public var networks: [Network]
     public var configs: [Config]
+    public var secrets: [Secret]
 
     public init(header: [String] = [], version: String = "3.8", services: [Service] = [], networks: [Network] = [],
-                configs: [Config] = []) {
+                configs: [Config] = [], secrets: [Secret] = []) {
         self.header = header
         self.version = version
         self.services = services
         self.networks = networks
         self.configs = configs
+        self.secrets = secrets
+    }
+
+    /// A secret read from a file: mounted into the services that name it at `/run/secrets/<key>`.
+    public struct Secret: Sendable, Equatable {
+        public var key: String
+        /// The swarm's name for it (secrets cannot change either); nil on one engine.
+        public var name: String?
+        public var file: String
+
+        public init(key: String, name: String? = nil, file: String) {
+            self.key = key
+            self.name = name
+            self.file = file
+        }
     }
 
     /// A swarm config made from a file when the stack is deployed.
@@ -89,6 +106,8 @@ public struct ComposeFile: Sendable, Equatable {
         public var expose: [Int] = []
         public var volumes: [String] = []
         public var configs: [ConfigMount] = []
+        /// Keys of the file's `secrets` mounted into the service.
+        public var secrets: [String] = []
         public var networks: [String] = []
         public var dependsOn: [String] = []
         public var profiles: [String] = []
@@ -165,6 +184,15 @@ public struct ComposeFile: Sendable, Equatable {
                 lines.append("    file: \(YAMLText.scalar(config.file))")
             }
         }
+        if !secrets.isEmpty {
+            lines.append("")
+            lines.append("secrets:")
+            for secret in secrets {
+                lines.append("  \(YAMLText.key(secret.key)):")
+                if let name = secret.name { lines.append("    name: \(YAMLText.scalar(name))") }
+                lines.append("    file: \(YAMLText.scalar(secret.file))")
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -205,6 +233,7 @@ public struct ComposeFile: Sendable, Equatable {
                 lines += ["      - source: \(YAMLText.scalar(config.source))", "        target: \(YAMLText.scalar(config.target))"]
             }
         }
+        list("secrets", service.secrets.map(YAMLText.scalar))
         list("networks", service.networks.map(YAMLText.scalar))
         list("depends_on", service.dependsOn.map(YAMLText.scalar))
         list("profiles", service.profiles.map(YAMLText.scalar))

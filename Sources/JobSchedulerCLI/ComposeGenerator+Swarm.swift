@@ -68,9 +68,7 @@ extension ComposeGenerator {
     static func stackHeader(application: RadixApplication, options: Options, network: String) -> [String] {
         let config = RelativePath.from(options.outputDirectory, to: options.configPath)
         let environment = options.environment.map { " (environment \($0))" } ?? ""
-        let command = "job-scheduler generate compose --swarm" + (options.environment.map { " --env \($0)" } ?? "")
-            + (options.network.map { " --network \($0)" } ?? "")
-            + (options.schedulerImage == defaultSchedulerImage ? "" : " --scheduler-image \(options.schedulerImage)")
+        let command = "job-scheduler generate compose --swarm" + regenerationOptions(options)
         let app = application.name
         return [
             "The Radix application \(app)\(environment) on a Docker swarm: generated from",

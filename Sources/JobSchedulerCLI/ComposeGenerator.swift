@@ -26,19 +26,36 @@ public enum ComposeGenerator {
         /// A stack file for `docker stack deploy` on a swarm, with the digest of the radixconfig.yaml's
         /// bytes (`configDigest(of:)`), which names the config the schedulers read; nil for one engine.
         public var swarmConfigDigest: String?
+        /// The file holding the webhooks' signing secret, absolute, with the digest of its bytes (which names
+        /// the swarm's secret); nil: webhooks are delivered unsigned.
+        public var webhookSecret: SecretFile?
 
         public init(configPath: String, outputDirectory: String, environment: String? = nil,
                     network: String? = nil, schedulerImage: String = ComposeGenerator.defaultSchedulerImage,
-                    swarmConfigDigest: String? = nil) {
+                    swarmConfigDigest: String? = nil, webhookSecret: SecretFile? = nil) {
             self.configPath = configPath
             self.outputDirectory = outputDirectory
             self.environment = environment
             self.network = network
             self.schedulerImage = schedulerImage
             self.swarmConfigDigest = swarmConfigDigest
+            self.webhookSecret = webhookSecret
         }
 
         var onSwarm: Bool { swarmConfigDigest != nil }
+    }
+
+    /// A file on the host given to services as a secret.
+    public struct SecretFile: Sendable, Equatable {
+        /// Absolute.
+        public var path: String
+        /// Of its bytes (`configDigest(of:)`): a swarm's secret cannot change, so new content needs a new name.
+        public var digest: String
+
+        public init(path: String, digest: String) {
+            self.path = path
+            self.digest = digest
+        }
     }
 
     /// Something in the config that a compose file cannot express.
@@ -55,6 +72,9 @@ public enum ComposeGenerator {
     /// The application's network is the file's default network, under a name of its own (not the project's),
     /// so every service is on it without saying so, and the schedulers can name it to the engine.
     public static let networkKey = "default"
+    /// The webhooks' signing secret: its key in the file, and where the schedulers read it.
+    public static let webhookSecretKey = "webhook-secret"
+    public static var webhookSecretInContainer: String { "/run/secrets/\(webhookSecretKey)" }
 
     public static func networkName(for application: RadixApplication, options: Options) -> String {
         options.network ?? "\(application.name)-jobs"
@@ -65,6 +85,14 @@ public enum ComposeGenerator {
         let configFolder = (options.configPath as NSString).deletingLastPathComponent
         let configInCompose = RelativePath.bindSource(from: options.outputDirectory, to: options.configPath)
         let jobs = application.jobs.map { $0.resolved(for: options.environment) }
+        if options.webhookSecret != nil, !jobs.contains(where: { $0.notifications?.webhook != nil }) {
+            throw Problem("a webhook secret is given, but no job of \(application.name) has notifications.webhook"
+                + (options.environment.map { " in environment \($0)" } ?? "") + ": it would sign nothing")
+        }
+        let secrets = options.webhookSecret.map { secret in
+            [ComposeFile.Secret(key: webhookSecretKey, name: options.onSwarm ? "\(application.name)-webhook-secret-\(secret.digest)" : nil,
+                                file: RelativePath.from(options.outputDirectory, to: secret.path))]
+        } ?? []
 
         var services: [ComposeFile.Service] = []
         for job in jobs {
@@ -109,13 +137,15 @@ public enum ComposeGenerator {
                 services: services,
                 networks: [ComposeFile.Network(key: networkKey, name: network, driver: "overlay", attachable: true)],
                 configs: [ComposeFile.Config(key: radixConfigKey, name: "\(application.name)-radixconfig-\(digest)",
-                                             file: RelativePath.from(options.outputDirectory, to: options.configPath))]
+                                             file: RelativePath.from(options.outputDirectory, to: options.configPath))],
+                secrets: secrets
             )
         }
         return ComposeFile(
             header: header(application: application, options: options, network: network),
             services: services,
-            networks: [ComposeFile.Network(key: networkKey, name: network)]
+            networks: [ComposeFile.Network(key: networkKey, name: network)],
+            secrets: secrets
         )
     }
 
@@ -136,6 +166,11 @@ public enum ComposeGenerator {
         command += ["--network", network]
         service.command = command.map(escaped)
         service.environment = [.init("LOG_LEVEL", "${JOB_SCHEDULER_LOG_LEVEL:-info}")]
+        if options.webhookSecret != nil, job.notifications?.webhook != nil {
+            // Only the schedulers that deliver webhooks hold the key that signs them.
+            service.environment.append(.init(ServeSettings.Variable.webhookSecretFile, webhookSecretInContainer))
+            service.secrets = [webhookSecretKey]
+        }
         if let port = job.schedulerPort {
             service.ports = ["127.0.0.1:${\(variableName(job.name, "SCHEDULER_PORT")):-\(port)}:\(port)"]
         }
@@ -205,9 +240,7 @@ public enum ComposeGenerator {
     private static func header(application: RadixApplication, options: Options, network: String) -> [String] {
         let config = RelativePath.from(options.outputDirectory, to: options.configPath)
         let environment = options.environment.map { " (environment \($0))" } ?? ""
-        let command = "job-scheduler generate compose" + (options.environment.map { " --env \($0)" } ?? "")
-            + (options.network.map { " --network \($0)" } ?? "")
-            + (options.schedulerImage == defaultSchedulerImage ? "" : " --scheduler-image \(options.schedulerImage)")
+        let command = "job-scheduler generate compose" + regenerationOptions(options)
         return [
             "The Radix application \(application.name)\(environment) on one Docker engine: generated from",
             "\(config) by `\(command)`. Regenerate it rather than edit it.",
@@ -226,6 +259,14 @@ public enum ComposeGenerator {
             "/var/run/docker.sock), JOB_SCHEDULER_LOG_LEVEL, and the ports published on 127.0.0.1:",
             "<JOB>_SCHEDULER_PORT and <COMPONENT>_PORT (default: the port in the container).",
         ]
+    }
+
+    /// The options after `generate compose [--swarm]` that make this file again (paths as the file sees them).
+    static func regenerationOptions(_ options: Options) -> String {
+        (options.environment.map { " --env \($0)" } ?? "")
+            + (options.network.map { " --network \($0)" } ?? "")
+            + (options.schedulerImage == defaultSchedulerImage ? "" : " --scheduler-image \(options.schedulerImage)")
+            + (options.webhookSecret.map { " --webhook-secret-file \(RelativePath.from(options.outputDirectory, to: $0.path))" } ?? "")
     }
 
     /// A value from the config, with `$` doubled so Compose does not interpolate it.

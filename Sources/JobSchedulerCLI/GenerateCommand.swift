@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RadixConfig
+import WebhookNotifications
 
 /// `job-scheduler generate`: files made from a radixconfig.yaml.
 public struct GenerateCommand: AsyncParsableCommand {
@@ -51,6 +52,10 @@ public struct GenerateComposeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Write a stack file for `docker stack deploy` on a swarm (schedulers with --runtime swarm).")
     public var swarm = false
 
+    @Option(name: .customLong("webhook-secret-file"),
+            help: "File with the secret (whsec_ and base64) that signs the webhooks: given as a secret to the schedulers of jobs with notifications.webhook. (default: unsigned)")
+    public var webhookSecretFile: String?
+
     public init() {}
 
     public func run() async throws {
@@ -82,13 +87,29 @@ public struct GenerateComposeCommand: AsyncParsableCommand {
             }
             digest = ComposeGenerator.configDigest(of: bytes)
         }
+        var webhookSecret: ComposeGenerator.SecretFile?
+        if let webhookSecretFile {
+            // Read now, so a file the schedulers could not use fails here rather than at their start.
+            guard let bytes = FileManager.default.contents(atPath: absolute(webhookSecretFile)) else {
+                printer.err("job-scheduler generate compose: cannot read the webhook secret file \(webhookSecretFile)")
+                return 1
+            }
+            do {
+                _ = try WebhookSecret(String(decoding: bytes, as: UTF8.self))  // as `serve` reads it
+            } catch {
+                printer.err("job-scheduler generate compose: the webhook secret file \(webhookSecretFile): \(error)")
+                return 1
+            }
+            webhookSecret = .init(path: absolute(webhookSecretFile), digest: ComposeGenerator.configDigest(of: bytes))
+        }
         let options = ComposeGenerator.Options(
             configPath: absolute(config),
             outputDirectory: outputPath.map { ($0 as NSString).deletingLastPathComponent } ?? absolute("."),
             environment: env,
             network: network,
             schedulerImage: schedulerImage,
-            swarmConfigDigest: digest
+            swarmConfigDigest: digest,
+            webhookSecret: webhookSecret
         )
         let text: String
         do {
