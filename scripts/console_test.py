@@ -16,7 +16,7 @@ import time
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ready
@@ -47,8 +47,11 @@ def shot(name):
 
 
 def wait_until(what, condition, timeout=TIMEOUT):
+    # A condition that reads an element the page replaced meanwhile (a live update of a list) or has not
+    # drawn yet is asked again, not failed: only the timeout decides.
     try:
-        return WebDriverWait(browser, timeout, poll_frequency=0.1).until(lambda _: condition())
+        return WebDriverWait(browser, timeout, poll_frequency=0.1,
+                             ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(lambda _: condition())
     except TimeoutException:
         shot("timeout")
         raise AssertionError(f"timed out after {timeout}s waiting until {what}") from None
