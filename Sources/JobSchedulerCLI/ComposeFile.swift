@@ -175,25 +175,21 @@ public struct ComposeFile: Sendable, Equatable {
                 if network.attachable { lines.append("    attachable: true") }
             }
         }
-        if !configs.isEmpty {
-            lines.append("")
-            lines.append("configs:")
-            for config in configs {
-                lines.append("  \(YAMLText.key(config.key)):")
-                lines.append("    name: \(YAMLText.scalar(config.name))")
-                lines.append("    file: \(YAMLText.scalar(config.file))")
-            }
-        }
-        if !secrets.isEmpty {
-            lines.append("")
-            lines.append("secrets:")
-            for secret in secrets {
-                lines.append("  \(YAMLText.key(secret.key)):")
-                if let name = secret.name { lines.append("    name: \(YAMLText.scalar(name))") }
-                lines.append("    file: \(YAMLText.scalar(secret.file))")
-            }
-        }
+        lines += Self.render("configs", configs.map { ($0.key, $0.name, $0.file) })
+        lines += Self.render("secrets", secrets.map { ($0.key, $0.name, $0.file) })
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A top-level section of objects read from files (`configs`, `secrets`); nothing when it is empty.
+    private static func render(_ section: String, _ entries: [(key: String, name: String?, file: String)]) -> [String] {
+        guard !entries.isEmpty else { return [] }
+        var lines = ["", "\(section):"]
+        for entry in entries {
+            lines.append("  \(YAMLText.key(entry.key)):")
+            if let name = entry.name { lines.append("    name: \(YAMLText.scalar(name))") }
+            lines.append("    file: \(YAMLText.scalar(entry.file))")
+        }
+        return lines
     }
 
     private func render(_ service: Service) -> [String] {
